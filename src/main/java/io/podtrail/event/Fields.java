@@ -1,0 +1,182 @@
+package io.podtrail.event;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The field catalogue: every field an event can carry, with Falco/sysdig names where Falco has one
+ * and a {@code podtrail.} prefix for Podtrail's own. The single source of truth for the store's
+ * columns, the filter language, {@code podtrail fields} and docs/fields.md.
+ */
+public final class Fields {
+
+    private static final List<Field> ALL = new ArrayList<>();
+    private static final List<Field> STORED = new ArrayList<>();
+    private static final Map<String, Field> BY_NAME = new LinkedHashMap<>();
+    private static final Map<String, String> ALIASES = new LinkedHashMap<>();
+
+    private static final String ALL_SYS = "tetragon, falco, podtrail";
+    private static final String AUDIT = "k8s-audit";
+
+    // --- event ---
+    public static final Field ID = stored("podtrail.id", FieldType.LONG,
+            "Podtrail's event identifier: a 64-bit hash of the source event (the auditID for Kubernetes API requests); re-ingesting the same input yields the same id.", "all");
+    public static final Field KIND = stored("podtrail.kind", FieldType.STRING,
+            "What the event is: exec, exit, connect, accept, close, file, k8s_api or other.", "all");
+    public static final Field FORMAT = stored("podtrail.format", FieldType.STRING,
+            "The input format the event came from: k8s-audit, tetragon, falco or podtrail.", "all");
+    public static final Field END_TIME = stored("podtrail.end_time", FieldType.TIME,
+            "End of the event in ns since the epoch: for a Kubernetes API request, the time of its last stage seen.", AUDIT);
+    public static final Field TIME = stored("evt.time", FieldType.TIME,
+            "Event time in nanoseconds since the Unix epoch (for API requests: when the request was received).", "all");
+    public static final Field TYPE = stored("evt.type", FieldType.STRING,
+            "Event type as Falco names it: execve, procexit, connect, accept, close, open, openat, unlink, unlinkat, rename, ...; for API requests the verb.", "all");
+    public static final Field SOURCE = stored("evt.source", FieldType.STRING,
+            "syscall or k8s_audit, as in Falco.", "all");
+    public static final Field HOSTNAME = stored("evt.hostname", FieldType.STRING,
+            "Node (host) name where the event happened; for API requests the API server when known. Alias: node.", ALL_SYS);
+
+    // --- process ---
+    public static final Field PROC_PID = stored("proc.pid", FieldType.LONG, "Process id (host pid namespace for Tetragon).", ALL_SYS);
+    public static final Field PROC_PPID = stored("proc.ppid", FieldType.LONG, "Parent process id.", ALL_SYS);
+    public static final Field PROC_NAME = stored("proc.name", FieldType.STRING, "Executable name (basename of proc.exepath).", ALL_SYS);
+    public static final Field PROC_EXE = stored("proc.exe", FieldType.STRING, "argv[0] as given to execve (Falco); the binary path for Tetragon.", ALL_SYS);
+    public static final Field PROC_EXEPATH = stored("proc.exepath", FieldType.STRING, "Full path of the executable.", ALL_SYS);
+    public static final Field PROC_CMDLINE = stored("proc.cmdline", FieldType.STRING, "proc.name followed by the arguments, as Falco prints it.", ALL_SYS);
+    public static final Field PROC_ARGS = stored("proc.args", FieldType.STRING, "The arguments (without argv[0]) joined by spaces.", ALL_SYS);
+    public static final Field PROC_CWD = stored("proc.cwd", FieldType.STRING, "Current working directory.", ALL_SYS);
+    public static final Field PROC_TTY = stored("proc.tty", FieldType.LONG, "Controlling terminal number; 0 when none (Tetragon sets it from the tty flag when present).", "falco, podtrail, tetragon");
+    public static final Field PROC_PNAME = stored("proc.pname", FieldType.STRING, "Parent's proc.name.", ALL_SYS);
+    public static final Field PROC_PCMDLINE = stored("proc.pcmdline", FieldType.STRING, "Parent's proc.cmdline.", ALL_SYS);
+    public static final Field PROC_PEXEPATH = stored("proc.pexepath", FieldType.STRING, "Parent's executable path.", ALL_SYS);
+    public static final Field PROC_EXEC_ID = stored("proc.exec_id", FieldType.STRING,
+            "Stable process identity that survives pid reuse: Tetragon's exec_id, else derived from node, pid and start time.", ALL_SYS);
+    public static final Field PROC_PEXEC_ID = stored("proc.pexec_id", FieldType.STRING, "proc.exec_id of the parent.", ALL_SYS);
+    public static final Field PROC_EXIT_CODE = stored("proc.exit_code", FieldType.LONG, "Exit status of a process exit event (Tetragon status; signal in proc.exit_signal).", "tetragon, podtrail");
+    public static final Field PROC_EXIT_SIGNAL = stored("proc.exit_signal", FieldType.STRING, "Signal that ended the process (e.g. SIGKILL), when any.", "tetragon, podtrail");
+    public static final Field USER_UID = stored("user.uid", FieldType.LONG, "Effective user id.", ALL_SYS);
+    public static final Field USER_NAME = stored("user.name", FieldType.STRING, "User name, when the sensor resolves it.", "falco, podtrail");
+    public static final Field USER_LOGINUID = stored("user.loginuid", FieldType.LONG, "Audit login uid (auid); -1 (4294967295) when unset.", ALL_SYS);
+
+    // --- container / pod ---
+    public static final Field CONTAINER_ID = stored("container.id", FieldType.STRING, "Container id truncated to 12 characters; 'host' for host processes.", ALL_SYS);
+    public static final Field CONTAINER_FULL_ID = stored("container.full_id", FieldType.STRING, "Full container id (64 hex characters) without the runtime prefix.", ALL_SYS);
+    public static final Field CONTAINER_NAME = stored("container.name", FieldType.STRING, "Container name in the pod spec.", ALL_SYS);
+    public static final Field CONTAINER_IMAGE = stored("container.image", FieldType.STRING, "Image reference (repository:tag).", ALL_SYS);
+    public static final Field CONTAINER_IMAGE_REPOSITORY = stored("container.image.repository", FieldType.STRING, "Image repository (e.g. docker.io/library/nginx).", ALL_SYS);
+    public static final Field CONTAINER_IMAGE_TAG = stored("container.image.tag", FieldType.STRING, "Image tag (e.g. 1.25).", ALL_SYS);
+    public static final Field CONTAINER_IMAGE_DIGEST = stored("container.image.digest", FieldType.STRING, "Image digest (sha256:...).", ALL_SYS);
+    public static final Field K8S_NS_NAME = stored("k8s.ns.name", FieldType.STRING, "Namespace of the pod (for API requests: the target namespace).", "all");
+    public static final Field K8S_POD_NAME = stored("k8s.pod.name", FieldType.STRING, "Pod name (for API requests on pods: the target pod).", "all");
+    public static final Field K8S_POD_UID = stored("k8s.pod.uid", FieldType.STRING, "Pod UID.", "falco, podtrail, k8s-audit");
+    public static final Field K8S_POD_LABELS = stored("k8s.pod.labels", FieldType.STRING_MAP, "Pod labels at the time of the event.", "tetragon, falco, podtrail");
+
+    // --- network and files ---
+    public static final Field FD_SIP = stored("fd.sip", FieldType.IP, "Server IP address of the connection (destination of a connect, local side of an accept).", ALL_SYS);
+    public static final Field FD_SPORT = stored("fd.sport", FieldType.LONG, "Server port.", ALL_SYS);
+    public static final Field FD_CIP = stored("fd.cip", FieldType.IP, "Client IP address.", ALL_SYS);
+    public static final Field FD_CPORT = stored("fd.cport", FieldType.LONG, "Client port.", ALL_SYS);
+    public static final Field FD_L4PROTO = stored("fd.l4proto", FieldType.STRING, "Transport protocol: tcp, udp, icmp, raw.", ALL_SYS);
+    public static final Field FD_NAME = stored("fd.name", FieldType.STRING,
+            "File path for file events; 'cip:cport->sip:sport' for connections, as Falco prints it.", ALL_SYS);
+
+    // --- Kubernetes API (k8saudit names) ---
+    public static final Field KA_AUDITID = stored("ka.auditid", FieldType.STRING, "auditID of the request; all of its stages share it.", AUDIT);
+    public static final Field KA_STAGE = stored("ka.stage", FieldType.STRING, "The latest stage seen: RequestReceived, ResponseStarted, ResponseComplete or Panic.", AUDIT);
+    public static final Field KA_LEVEL = stored("ka.level", FieldType.STRING, "Audit level of the event: Metadata, Request or RequestResponse.", AUDIT);
+    public static final Field KA_VERB = stored("ka.verb", FieldType.STRING, "Request verb (get, list, create, update, patch, delete, watch, ...).", AUDIT);
+    public static final Field KA_URI = stored("ka.uri", FieldType.STRING, "Request URI as sent by the client, with its query string.", AUDIT);
+    public static final Field KA_USER_NAME = stored("ka.user.name", FieldType.STRING, "Authenticated user name.", AUDIT);
+    public static final Field KA_USER_GROUPS = stored("ka.user.groups", FieldType.STRING_LIST, "Groups of the authenticated user.", AUDIT);
+    public static final Field KA_IMPUSER_NAME = stored("ka.impuser.name", FieldType.STRING, "Impersonated user name, when the request impersonates.", AUDIT);
+    public static final Field KA_SOURCEIPS = stored("ka.sourceips", FieldType.STRING_LIST, "Source IPs of the request (client first, then proxies).", AUDIT);
+    public static final Field KA_USERAGENT = stored("ka.useragent", FieldType.STRING, "User agent of the client (e.g. kubectl/v1.30.1 ...).", AUDIT);
+    public static final Field KA_TARGET_RESOURCE = stored("ka.target.resource", FieldType.STRING, "Target resource (pods, secrets, ...).", AUDIT);
+    public static final Field KA_TARGET_SUBRESOURCE = stored("ka.target.subresource", FieldType.STRING, "Target subresource (exec, attach, portforward, ephemeralcontainers, log, ...).", AUDIT);
+    public static final Field KA_TARGET_NAMESPACE = stored("ka.target.namespace", FieldType.STRING, "Target namespace.", AUDIT);
+    public static final Field KA_TARGET_NAME = stored("ka.target.name", FieldType.STRING, "Target object name.", AUDIT);
+    public static final Field KA_TARGET_APIGROUP = stored("ka.target.apigroup", FieldType.STRING, "API group of the target ('' for the core group).", AUDIT);
+    public static final Field KA_RESPONSE_CODE = stored("ka.response.code", FieldType.LONG, "HTTP response code (101 for an upgraded exec/attach stream).", AUDIT);
+    public static final Field KA_RESPONSE_REASON = stored("ka.response.reason", FieldType.STRING, "Reason of a failed response (Forbidden, NotFound, ...).", AUDIT);
+    public static final Field KA_AUTH_DECISION = stored("ka.auth.decision", FieldType.STRING, "Authorization decision annotation (allow / forbid).", AUDIT);
+    public static final Field KA_AUTH_REASON = stored("ka.auth.reason", FieldType.STRING, "Authorization reason annotation.", AUDIT);
+
+    // --- sensor detections (Falco alerts keep their rule) ---
+    public static final Field FALCO_RULE = stored("falco.rule", FieldType.STRING, "For events that arrived as a Falco alert: the rule that fired.", "falco");
+    public static final Field FALCO_PRIORITY = stored("falco.priority", FieldType.STRING, "Priority of the Falco alert (Emergency ... Debug).", "falco");
+    public static final Field FALCO_TAGS = stored("falco.tags", FieldType.STRING_LIST, "Tags of the Falco rule.", "falco");
+    public static final Field FALCO_OUTPUT = stored("falco.output", FieldType.STRING, "Formatted output text of the Falco alert.", "falco");
+    public static final Field ARGS = stored("evt.args", FieldType.STRING_MAP,
+            "Other arguments the sensor supplied that have no field of their own (e.g. a generic Tetragon kprobe's arguments).", ALL_SYS);
+
+    // --- computed at query time ---
+    public static final Field KA_URI_PARAM = derived("ka.uri.param", FieldType.STRING,
+            "ka.uri.param[NAME]: the value of query parameter NAME in ka.uri (the first one when repeated; ka.uri.param[command] of an exec is argv[0]).", AUDIT, true);
+    public static final Field PROC_ANAME = derived("proc.aname", FieldType.STRING,
+            "proc.aname[N]: the name of the N-th ancestor (1 = parent); only N=1 until process trees are correlated.", ALL_SYS, true);
+    public static final Field FD_SNET = derived("fd.snet", FieldType.IP, "Server IP network: use with in (CIDR, ...) or = CIDR.", ALL_SYS, false);
+    public static final Field FD_CNET = derived("fd.cnet", FieldType.IP, "Client IP network: use with in (CIDR, ...) or = CIDR.", ALL_SYS, false);
+    public static final Field FD_RNET = derived("fd.rnet", FieldType.IP, "Remote IP network (the server for connect, the client for accept).", ALL_SYS, false);
+    public static final Field FD_LNET = derived("fd.lnet", FieldType.IP, "Local IP network (the client for connect, the server for accept).", ALL_SYS, false);
+    public static final Field FD_NET = derived("fd.net", FieldType.IP, "Either end's IP network: true when client or server matches.", ALL_SYS, false);
+    public static final Field FD_RIP = derived("fd.rip", FieldType.IP, "Remote IP (fd.sip for connect, fd.cip for accept).", ALL_SYS, false);
+    public static final Field FD_LIP = derived("fd.lip", FieldType.IP, "Local IP (fd.cip for connect, fd.sip for accept).", ALL_SYS, false);
+    public static final Field FD_RPORT = derived("fd.rport", FieldType.LONG, "Remote port.", ALL_SYS, false);
+    public static final Field FD_LPORT = derived("fd.lport", FieldType.LONG, "Local port.", ALL_SYS, false);
+    public static final Field FD_DIRECTORY = derived("fd.directory", FieldType.STRING, "Directory part of fd.name for file events.", ALL_SYS, false);
+    public static final Field FD_FILENAME = derived("fd.filename", FieldType.STRING, "File name part of fd.name for file events.", ALL_SYS, false);
+
+    static {
+        alias("node", HOSTNAME);
+    }
+
+    private Fields() {
+    }
+
+    private static Field stored(String name, FieldType type, String description, String sources) {
+        Field f = new Field(name, type, description, sources, true, false, STORED.size());
+        STORED.add(f);
+        return add(f);
+    }
+
+    private static Field derived(String name, FieldType type, String description, String sources, boolean argument) {
+        return add(new Field(name, type, description, sources, false, argument, -1));
+    }
+
+    private static Field add(Field f) {
+        if (BY_NAME.putIfAbsent(f.name(), f) != null) {
+            throw new IllegalStateException("duplicate field " + f.name());
+        }
+        ALL.add(f);
+        return f;
+    }
+
+    private static void alias(String alias, Field target) {
+        ALIASES.put(alias, target.name());
+    }
+
+    /** Every field, in catalogue order. */
+    public static List<Field> all() {
+        return Collections.unmodifiableList(ALL);
+    }
+
+    /** The fields that have a column of their own, in {@link Field#index()} order. */
+    public static List<Field> stored() {
+        return Collections.unmodifiableList(STORED);
+    }
+
+    /** Alternative names (alias -> field name). */
+    public static Map<String, String> aliases() {
+        return Collections.unmodifiableMap(ALIASES);
+    }
+
+    /** Looks a field up by name or alias (without any bracketed argument). */
+    public static Optional<Field> byName(String name) {
+        String target = ALIASES.getOrDefault(name, name);
+        return Optional.ofNullable(BY_NAME.get(target));
+    }
+}

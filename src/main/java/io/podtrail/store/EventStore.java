@@ -1,0 +1,53 @@
+package io.podtrail.store;
+
+import io.podtrail.event.Event;
+import io.podtrail.query.EventQuery;
+
+import java.util.List;
+
+/**
+ * The store stage's entry point: the durable trail. The embedded implementation is
+ * {@code DuckDbEventStore}; a distributed one will implement the same contract.
+ *
+ * <p>Contract: {@link #append} is durable when it returns (a crash afterwards loses nothing) and
+ * idempotent (events whose {@code podtrail.id} is already stored are counted as duplicates, except that
+ * Kubernetes API request stages with a known auditID are merged into the stored request). Safe for
+ * concurrent use: appends are serialized, queries may run alongside.
+ */
+public interface EventStore extends AutoCloseable {
+
+    /** Stores a batch atomically. */
+    AppendResult append(List<Event> events);
+
+    /** Events matching the query, newest first. */
+    EventPage query(EventQuery query);
+
+    /** The original payload of one stored event, or null when unknown. */
+    default byte[] raw(long eventId) {
+        return null;
+    }
+
+    /** Number of stored events. */
+    long count();
+
+    @Override
+    void close();
+
+    /**
+     * @param stored     new events written
+     * @param duplicates events already stored (same id), not written again
+     * @param merged     Kubernetes API stages merged into an already stored request
+     */
+    record AppendResult(long stored, long duplicates, long merged) {
+        public AppendResult plus(AppendResult o) {
+            return new AppendResult(stored + o.stored, duplicates + o.duplicates, merged + o.merged);
+        }
+    }
+
+    /**
+     * @param events     matching events, newest first
+     * @param nextCursor opaque cursor for the next page, or null when there is none
+     */
+    record EventPage(List<Event> events, String nextCursor) {
+    }
+}
