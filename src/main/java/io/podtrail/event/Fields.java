@@ -56,6 +56,8 @@ public final class Fields {
     public static final Field PROC_EXEC_ID = stored("proc.exec_id", FieldType.STRING,
             "Stable process identity that survives pid reuse: Tetragon's exec_id, else derived from node, pid and start time.", ALL_SYS);
     public static final Field PROC_PEXEC_ID = stored("proc.pexec_id", FieldType.STRING, "proc.exec_id of the parent.", ALL_SYS);
+    public static final Field PROC_PID_TS = stored("proc.pid.ts", FieldType.TIME, "Start time of the process in ns since the epoch (Tetragon start_time, Falco proc.pid.ts).", ALL_SYS);
+    public static final Field PROC_PPID_TS = stored("proc.ppid.ts", FieldType.TIME, "Start time of the parent process in ns since the epoch.", ALL_SYS);
     public static final Field PROC_EXIT_CODE = stored("proc.exit_code", FieldType.LONG, "Exit status of a process exit event (Tetragon status; signal in proc.exit_signal).", "tetragon, podtrail");
     public static final Field PROC_EXIT_SIGNAL = stored("proc.exit_signal", FieldType.STRING, "Signal that ended the process (e.g. SIGKILL), when any.", "tetragon, podtrail");
     public static final Field USER_UID = stored("user.uid", FieldType.LONG, "Effective user id.", ALL_SYS);

@@ -1,0 +1,108 @@
+package io.podtrail.normalize;
+
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+/** RFC 3339 timestamps to nanoseconds since the epoch, without regexes on the hot path. */
+public final class Times {
+
+    private Times() {
+    }
+
+    /**
+     * Parses {@code 2022-10-18T03:16:21.373327754Z}, {@code 2018-10-26T13:38:34Z},
+     * {@code ...+02:00}, {@code ...+0000}, fractional seconds of 1 to 9 digits.
+     *
+     * @throws IllegalArgumentException when the text is not such a timestamp
+     */
+    public static long parseRfc3339Nanos(String s) {
+        int n = s.length();
+        if (n >= 20 && s.charAt(4) == '-' && s.charAt(7) == '-' && (s.charAt(10) == 'T' || s.charAt(10) == 't' || s.charAt(10) == ' ')
+                && s.charAt(13) == ':' && s.charAt(16) == ':') {
+            int year = digits(s, 0, 4);
+            int month = digits(s, 5, 2);
+            int day = digits(s, 8, 2);
+            int hour = digits(s, 11, 2);
+            int min = digits(s, 14, 2);
+            int sec = digits(s, 17, 2);
+            int p = 19;
+            long nanos = 0;
+            if (p < n && s.charAt(p) == '.') {
+                p++;
+                int start = p;
+                while (p < n && s.charAt(p) >= '0' && s.charAt(p) <= '9') {
+                    if (p - start < 9) {
+                        nanos = nanos * 10 + (s.charAt(p) - '0');
+                    }
+                    p++;
+                }
+                int nd = Math.min(p - start, 9);
+                if (nd == 0) {
+                    throw bad(s);
+                }
+                for (int i = nd; i < 9; i++) {
+                    nanos *= 10;
+                }
+            }
+            int offsetSec;
+            if (p < n && (s.charAt(p) == 'Z' || s.charAt(p) == 'z') && p + 1 == n) {
+                offsetSec = 0;
+            } else if (p < n && (s.charAt(p) == '+' || s.charAt(p) == '-')) {
+                int sign = s.charAt(p) == '-' ? -1 : 1;
+                int oh;
+                int om;
+                if (p + 6 == n && s.charAt(p + 3) == ':') {
+                    oh = digits(s, p + 1, 2);
+                    om = digits(s, p + 4, 2);
+                } else if (p + 5 == n) {
+                    oh = digits(s, p + 1, 2);
+                    om = digits(s, p + 3, 2);
+                } else {
+                    throw bad(s);
+                }
+                if (oh > 23 || om > 59) {
+                    throw bad(s);
+                }
+                offsetSec = sign * (oh * 3600 + om * 60);
+            } else {
+                throw bad(s);
+            }
+            if (hour > 23 || min > 59 || sec > 60) {
+                throw bad(s);
+            }
+            long days;
+            try {
+                days = LocalDate.of(year, month, day).toEpochDay();
+            } catch (DateTimeException e) {
+                throw bad(s);
+            }
+            long secs = days * 86400L + hour * 3600L + min * 60L + Math.min(sec, 59) - offsetSec;
+            return Math.addExact(Math.multiplyExact(secs, 1_000_000_000L), nanos);
+        }
+        try {
+            OffsetDateTime t = OffsetDateTime.parse(s);
+            return Math.addExact(Math.multiplyExact(t.toEpochSecond(), 1_000_000_000L), t.getNano());
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw bad(s);
+        }
+    }
+
+    private static int digits(String s, int off, int len) {
+        int v = 0;
+        for (int i = off; i < off + len; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                throw bad(s);
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    private static IllegalArgumentException bad(String s) {
+        String shown = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        return new IllegalArgumentException("not an RFC 3339 timestamp: '" + shown + "'");
+    }
+}
