@@ -99,8 +99,9 @@ final class JsonRecordReader {
                 boolean continues = last == '{' || last == '[' || last == ',' || last == ':' || first == '}' || first == ']';
                 if (!continues) {
                     failPendingIncomplete();
-                    startRecord(line, 0, lineLen, curLine);
-                    parseAcc();
+                    // re-read this line after any lines the failure pushed back
+                    pushedBack.addLast(Arrays.copyOf(line, lineLen));
+                    pushedBackLine.addLast(curLine);
                     continue;
                 }
                 int from = accLen + 1;

@@ -141,8 +141,9 @@ public final class K8sAuditSource extends JsonEventSource {
             e.setIfPresent(Fields.KA_TARGET_NAMESPACE, ns);
             e.setIfPresent(Fields.KA_TARGET_NAME, name);
             String group = text(ref, "apiGroup");
-            e.setIfPresent(Fields.KA_TARGET_APIGROUP, group);
-            if (group == null && ref.has("apiVersion")) {
+            if (group != null) {
+                e.set(Fields.KA_TARGET_APIGROUP, group);
+            } else if (ref.has("apiVersion")) {
                 // core group objects carry apiVersion "v1" and no apiGroup
                 String av = text(ref, "apiVersion");
                 if (av != null && av.indexOf('/') < 0) {
