@@ -86,7 +86,14 @@ final class JsonRecordReader {
                 if (s == lineLen) {
                     continue;
                 }
-                startRecord(line, 0, lineLen, curLine);
+                // hot path: the line becomes the pending record without a copy (buffers swap)
+                byte[] t = acc;
+                acc = line;
+                line = t;
+                accLen = lineLen;
+                accLines = 0;
+                accStartLine = curLine;
+                addLineStart(0);
                 parseAcc();
             } else {
                 int s = firstNonWs(line, 0, lineLen);
