@@ -30,8 +30,8 @@ public sealed interface Expr {
     record Not(Expr expr, int pos) implements Expr {
     }
 
-    /** {@code field op value}; never {@link Op#EXISTS}. */
-    record Compare(Operand left, Op op, Value right, int pos) implements Expr {
+    /** {@code field op value}; never {@link Op#EXISTS}. {@code opPos} is the operator's offset. */
+    record Compare(Operand left, Op op, Value right, int pos, int opPos) implements Expr {
     }
 
     /** {@code field exists}. */

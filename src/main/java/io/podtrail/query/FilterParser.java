@@ -276,7 +276,7 @@ public final class FilterParser {
         }
         blanks();
         Value v = op.takesList() ? listValue(op, opPos) : scalarValue(op, opPos);
-        return new Expr.Compare(left, op, v, start);
+        return new Expr.Compare(left, op, v, start, opPos);
     }
 
     private Op operator(String leftText) {

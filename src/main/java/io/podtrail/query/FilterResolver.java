@@ -99,7 +99,6 @@ public final class FilterResolver {
         }
         Op op = c.op();
         String fname = describe(c.left());
-        int opPos = c.right().pos();
         if (op == Op.BCONTAINS || op == Op.BSTARTSWITH) {
             report("unsupported", "'" + op.text() + "' compares raw byte buffers, which Podtrail does not keep ("
                     + fname + ")", c.pos(), c.right().pos() + c.right().length() - c.pos());
@@ -130,10 +129,10 @@ public final class FilterResolver {
             case STRING_MAP -> EnumSet.noneOf(Op.class);
         };
         if (!allowed.contains(op)) {
-            String ops = allowed.isEmpty() ? "only 'exists'"
-                    : String.join(", ", allowed.stream().map(Op::text).toList()) + " or exists";
+            String ops = allowed.isEmpty() ? "only exists applies"
+                    : "use " + String.join(", ", allowed.stream().map(Op::text).toList()) + " or exists";
             report("bad-operator", "operator '" + op.text() + "' does not apply to " + fname + " (" + typeName(type)
-                    + "; use " + ops + ")", c.pos(), opPos - c.pos());
+                    + "; " + ops + ")", c.opPos(), op.text().length());
             return nothing;
         }
         if (type != FieldType.STRING_LIST && op == Op.INTERSECTS) {
