@@ -79,7 +79,7 @@ public final class DuckDbFilterSql {
                 case IP -> ipTest(t);
                 case STRING_LIST -> listTest(t, f.column());
                 case STRING_MAP -> f.column() + " IS NOT NULL"; // only exists is allowed on maps
-                default -> scalarTest(t, value(t.target()));
+                default -> scalarTest(t, () -> value(t.target()));
             };
         }
 
@@ -103,14 +103,12 @@ public final class DuckDbFilterSql {
             if (f == Fields.KA_URI_PARAM) {
                 String uri = Fields.KA_URI.column();
                 String pattern = FilterEvaluator.uriParamPattern(t.arg());
-                params.add(pattern);
-                params.add(pattern);
-                return "(CASE WHEN regexp_matches(" + uri + ", ?) THEN url_decode(regexp_extract(" + uri
-                        + ", ?, 1)) END)";
+                String test = bind("regexp_matches(" + uri + ", ?)", pattern);
+                return "(CASE WHEN " + test + " THEN url_decode(" + bind("regexp_extract(" + uri + ", ?, 1)", pattern)
+                        + ") END)";
             }
             if (f == Fields.K8S_POD_LABEL) {
-                params.add(t.arg());
-                return "map_extract_value(" + Fields.K8S_POD_LABELS.column() + ", ?)";
+                return bind("map_extract_value(" + Fields.K8S_POD_LABELS.column() + ", ?)", t.arg());
             }
             String fdName = Fields.FD_NAME.column();
             String isFile = KIND + " = '" + EventKind.FILE.label() + "'";
@@ -138,8 +136,24 @@ public final class DuckDbFilterSql {
                     + (remote ? server : client) + " END)";
         }
 
-        private String scalarTest(Test t, String v) {
+        /**
+         * {@code value} yields the target's SQL and adds its parameters, so it is called exactly where the
+         * value appears (pmatch uses it more than once).
+         */
+        private String scalarTest(Test t, java.util.function.Supplier<String> value) {
             List<Object> vs = t.values();
+            if ((t.op() == Op.PMATCH || t.op() == Op.IN) && vs.isEmpty()) {
+                return "FALSE"; // before value.get(): the value's parameters must not be added
+            }
+            if (t.op() == Op.PMATCH) {
+                List<String> parts = new ArrayList<>();
+                for (Object p : vs) {
+                    String eq = bind(value.get() + " = ?", p);
+                    parts.add(eq + " OR " + bind("starts_with(" + value.get() + ", ?)", FilterEvaluator.pmatchPrefix((String) p)));
+                }
+                return "(" + String.join(" OR ", parts) + ")";
+            }
+            String v = value.get();
             return switch (t.op()) {
                 case EXISTS -> v + " IS NOT NULL";
                 case EQ -> bind(v + " = ?", vs.get(0));
@@ -159,20 +173,7 @@ public final class DuckDbFilterSql {
                     if (vs.isEmpty()) {
                         yield "FALSE";
                     }
-                    params.addAll(vs);
-                    yield v + " IN (" + placeholders(vs.size()) + ")";
-                }
-                case PMATCH -> {
-                    if (vs.isEmpty()) {
-                        yield "FALSE";
-                    }
-                    List<String> parts = new ArrayList<>();
-                    for (Object p : vs) {
-                        params.add(p);
-                        params.add(FilterEvaluator.pmatchPrefix((String) p));
-                        parts.add(v + " = ? OR starts_with(" + v + ", ?)");
-                    }
-                    yield "(" + String.join(" OR ", parts) + ")";
+                    yield v + " IN (" + placeholders(vs) + ")";
                 }
                 default -> throw new IllegalArgumentException(t.op() + " on " + t.target().field().name());
             };
@@ -191,15 +192,13 @@ public final class DuckDbFilterSql {
                     if (vs.isEmpty()) {
                         yield "FALSE";
                     }
-                    params.addAll(vs);
-                    yield "(" + nonEmpty + " AND list_has_all([" + placeholders(vs.size()) + "], " + col + "))";
+                    yield "(" + nonEmpty + " AND list_has_all([" + placeholders(vs) + "], " + col + "))";
                 }
                 case INTERSECTS -> {
                     if (vs.isEmpty()) {
                         yield "FALSE";
                     }
-                    params.addAll(vs);
-                    yield "list_has_any(" + col + ", [" + placeholders(vs.size()) + "])";
+                    yield "list_has_any(" + col + ", [" + placeholders(vs) + "])";
                 }
                 default -> throw new IllegalArgumentException(t.op() + " on a list");
             };
@@ -261,13 +260,33 @@ public final class DuckDbFilterSql {
             return parts.size() == 1 ? parts.get(0) : "(" + String.join(" OR ", parts) + ")";
         }
 
+        /** Adds {@code value} and returns {@code sql} with its one {@code ?} replaced by a typed placeholder. */
         private String bind(String sql, Object value) {
             params.add(value);
-            return sql;
+            int at = sql.lastIndexOf('?');
+            return sql.substring(0, at) + typed(value) + sql.substring(at + 1);
         }
 
-        private static String placeholders(int n) {
-            return String.join(", ", java.util.Collections.nCopies(n, "?"));
+        /** Adds the values and returns their typed placeholders, comma-separated. */
+        private String placeholders(List<Object> values) {
+            List<String> out = new ArrayList<>();
+            for (Object v : values) {
+                params.add(v);
+                out.add(typed(v));
+            }
+            return String.join(", ", out);
+        }
+
+        /**
+         * A placeholder with its type spelled out: DuckDB infers the type of a bare {@code ?} from its context
+         * and can get it wrong when the same function appears twice with different argument types.
+         */
+        private static String typed(Object v) {
+            return switch (v) {
+                case Long l -> "CAST(? AS BIGINT)";
+                case Boolean b -> "CAST(? AS BOOLEAN)";
+                default -> "CAST(? AS VARCHAR)";
+            };
         }
     }
 }
