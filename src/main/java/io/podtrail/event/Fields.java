@@ -76,6 +76,8 @@ public final class Fields {
     public static final Field K8S_POD_NAME = stored("k8s.pod.name", FieldType.STRING, "Pod name (for API requests on pods: the target pod).", "all");
     public static final Field K8S_POD_UID = stored("k8s.pod.uid", FieldType.STRING, "Pod UID.", "falco, podtrail, k8s-audit");
     public static final Field K8S_POD_LABELS = stored("k8s.pod.labels", FieldType.STRING_MAP, "Pod labels at the time of the event.", "tetragon, falco, podtrail");
+    public static final Field K8S_POD_LABEL = derived("k8s.pod.label", FieldType.STRING,
+            "k8s.pod.label[KEY]: the value of pod label KEY (from k8s.pod.labels).", "tetragon, falco, podtrail", true);
 
     // --- network and files ---
     public static final Field FD_SIP = stored("fd.sip", FieldType.IP, "Server IP address of the connection (destination of a connect, local side of an accept).", ALL_SYS);

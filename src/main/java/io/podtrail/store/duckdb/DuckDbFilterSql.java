@@ -1,0 +1,292 @@
+package io.podtrail.store.duckdb;
+
+import io.podtrail.event.EventKind;
+import io.podtrail.event.Field;
+import io.podtrail.event.FieldType;
+import io.podtrail.event.Fields;
+import io.podtrail.query.Condition;
+import io.podtrail.query.Condition.Target;
+import io.podtrail.query.Condition.Test;
+import io.podtrail.query.Filter;
+import io.podtrail.query.FilterEvaluator;
+import io.podtrail.query.IpNumbers;
+import io.podtrail.query.Op;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compiles a resolved filter ({@link Condition}) into a DuckDB WHERE-clause fragment.
+ *
+ * <h2>Column conventions (the store's schema follows them)</h2>
+ * Every stored field has a column {@link Field#column()}: STRING → VARCHAR, LONG and TIME → BIGINT,
+ * BOOL → BOOLEAN, STRING_LIST → VARCHAR[], STRING_MAP → MAP(VARCHAR, VARCHAR). An IP field has its text in
+ * {@code <column>} (VARCHAR) and {@link IpNumbers#toNumber(String)} in {@code <column>_num} (HUGEINT).
+ * Derived fields are computed from stored columns (see {@link Fields}).
+ *
+ * <h2>NULL handling</h2>
+ * Every fragment this class produces is NULL only where the filter is false (a missing value makes a test
+ * false, as in Falco). NULL ≡ false survives AND and OR, so only {@code not} needs care: it compiles to
+ * {@code NOT COALESCE(x, FALSE)}. So SQL three-valued logic never leaks: {@code not proc.name = bash} is true
+ * for an event without proc.name, and the common positive case keeps plain, index-friendly predicates.
+ * {@link FilterEvaluator} implements the same semantics in memory.
+ *
+ * <p>Values are always bound as parameters ({@code ?}); only column names and SQL keywords, both from
+ * this class, appear in the text. Stateless and thread-safe.
+ */
+public final class DuckDbFilterSql {
+
+    private static final String KIND = Fields.KIND.column();
+
+    private DuckDbFilterSql() {
+    }
+
+    public static SqlFragment compile(Filter filter) {
+        return compile(filter.condition());
+    }
+
+    public static SqlFragment compile(Condition condition) {
+        List<Object> params = new ArrayList<>();
+        String sql = new DuckDbFilterSqlBuilder(params).condition(condition);
+        return new SqlFragment(sql, params);
+    }
+
+    /** One compilation: appends parameters in the order their placeholders appear. */
+    private record DuckDbFilterSqlBuilder(List<Object> params) {
+
+        String condition(Condition c) {
+            return switch (c) {
+                case Condition.All a -> a.terms().isEmpty() ? "TRUE" : join(a.terms(), " AND ");
+                case Condition.Any a -> a.terms().isEmpty() ? "FALSE" : join(a.terms(), " OR ");
+                case Condition.Negate n -> "NOT COALESCE(" + condition(n.term()) + ", FALSE)";
+                case Test t -> test(t);
+            };
+        }
+
+        private String join(List<Condition> terms, String op) {
+            if (terms.size() == 1) {
+                return condition(terms.get(0));
+            }
+            List<String> parts = new ArrayList<>();
+            for (Condition t : terms) {
+                parts.add(condition(t));
+            }
+            return "(" + String.join(op, parts) + ")";
+        }
+
+        private String test(Test t) {
+            Field f = t.target().field();
+            return switch (f.type()) {
+                case IP -> ipTest(t);
+                case STRING_LIST -> listTest(t, f.column());
+                case STRING_MAP -> f.column() + " IS NOT NULL"; // only exists is allowed on maps
+                default -> scalarTest(t, () -> value(t.target()));
+            };
+        }
+
+        // --- scalar values: STRING, LONG, TIME, BOOL ---
+
+        /** SQL for the target's value: NULL when the event does not have it. Adds its own parameters. */
+        private String value(Target t) {
+            String v = rawValue(t);
+            return switch (t.transform()) {
+                case NONE -> v;
+                case LOWER -> "lower(" + v + ")";
+                case UPPER -> "upper(" + v + ")";
+            };
+        }
+
+        private String rawValue(Target t) {
+            Field f = t.field();
+            if (f.stored()) {
+                return f.column();
+            }
+            if (f == Fields.KA_URI_PARAM) {
+                String uri = Fields.KA_URI.column();
+                String pattern = FilterEvaluator.uriParamPattern(t.arg());
+                String test = bind("regexp_matches(" + uri + ", ?)", pattern);
+                return "(CASE WHEN " + test + " THEN url_decode(" + bind("regexp_extract(" + uri + ", ?, 1)", pattern)
+                        + ") END)";
+            }
+            if (f == Fields.K8S_POD_LABEL) {
+                return bind("map_extract_value(" + Fields.K8S_POD_LABELS.column() + ", ?)", t.arg());
+            }
+            String fdName = Fields.FD_NAME.column();
+            String isFile = KIND + " = '" + EventKind.FILE.label() + "'";
+            if (f == Fields.FD_DIRECTORY) {
+                return "(CASE WHEN " + isFile + " AND contains(" + fdName + ", '/') THEN "
+                        + "CASE WHEN regexp_extract(" + fdName + ", '(?s)^(.*)/', 1) = '' THEN '/' "
+                        + "ELSE regexp_extract(" + fdName + ", '(?s)^(.*)/', 1) END END)";
+            }
+            if (f == Fields.FD_FILENAME) {
+                return "(CASE WHEN " + isFile + " THEN regexp_extract(" + fdName + ", '[^/]*$') END)";
+            }
+            if (f == Fields.FD_RPORT) {
+                return side(Fields.FD_SPORT.column(), Fields.FD_CPORT.column(), true);
+            }
+            if (f == Fields.FD_LPORT) {
+                return side(Fields.FD_SPORT.column(), Fields.FD_CPORT.column(), false);
+            }
+            throw new IllegalArgumentException("no SQL for field " + f.name());
+        }
+
+        /** connect and every other kind: remote = server; accept: remote = client. */
+        private static String side(String server, String client, boolean remote) {
+            String accept = KIND + " = '" + EventKind.NETWORK_ACCEPT.label() + "'";
+            return "(CASE WHEN " + accept + " THEN " + (remote ? client : server) + " ELSE "
+                    + (remote ? server : client) + " END)";
+        }
+
+        /**
+         * {@code value} yields the target's SQL and adds its parameters, so it is called exactly where the
+         * value appears (pmatch uses it more than once).
+         */
+        private String scalarTest(Test t, java.util.function.Supplier<String> value) {
+            List<Object> vs = t.values();
+            if ((t.op() == Op.PMATCH || t.op() == Op.IN) && vs.isEmpty()) {
+                return "FALSE"; // before value.get(): the value's parameters must not be added
+            }
+            if (t.op() == Op.PMATCH) {
+                List<String> parts = new ArrayList<>();
+                for (Object p : vs) {
+                    String eq = bind(value.get() + " = ?", p);
+                    parts.add(eq + " OR " + bind("starts_with(" + value.get() + ", ?)", FilterEvaluator.pmatchPrefix((String) p)));
+                }
+                return "(" + String.join(" OR ", parts) + ")";
+            }
+            String v = value.get();
+            return switch (t.op()) {
+                case EXISTS -> v + " IS NOT NULL";
+                case EQ -> bind(v + " = ?", vs.get(0));
+                case NE -> bind(v + " <> ?", vs.get(0));
+                case LT -> bind(v + " < ?", vs.get(0));
+                case LE -> bind(v + " <= ?", vs.get(0));
+                case GT -> bind(v + " > ?", vs.get(0));
+                case GE -> bind(v + " >= ?", vs.get(0));
+                case CONTAINS -> bind("contains(" + v + ", ?)", vs.get(0));
+                case ICONTAINS -> bind("contains(lower(" + v + "), ?)", vs.get(0));
+                case STARTSWITH -> bind("starts_with(" + v + ", ?)", vs.get(0));
+                case ENDSWITH -> bind("ends_with(" + v + ", ?)", vs.get(0));
+                case GLOB -> bind("(" + v + " GLOB ?)", vs.get(0));
+                case IGLOB -> bind("(lower(" + v + ") GLOB ?)", vs.get(0));
+                case REGEX -> bind("regexp_full_match(" + v + ", ?)", vs.get(0));
+                case IN -> {
+                    if (vs.isEmpty()) {
+                        yield "FALSE";
+                    }
+                    yield v + " IN (" + placeholders(vs) + ")";
+                }
+                default -> throw new IllegalArgumentException(t.op() + " on " + t.target().field().name());
+            };
+        }
+
+        // --- lists ---
+
+        private String listTest(Test t, String col) {
+            List<Object> vs = t.values();
+            String nonEmpty = "len(" + col + ") > 0";
+            return switch (t.op()) {
+                case EXISTS -> nonEmpty;
+                case CONTAINS -> bind("list_contains(" + col + ", ?)", vs.get(0));
+                case NE -> bind("(" + nonEmpty + " AND NOT list_contains(" + col + ", ?))", vs.get(0));
+                case IN -> {
+                    if (vs.isEmpty()) {
+                        yield "FALSE";
+                    }
+                    yield "(" + nonEmpty + " AND list_has_all([" + placeholders(vs) + "], " + col + "))";
+                }
+                case INTERSECTS -> {
+                    if (vs.isEmpty()) {
+                        yield "FALSE";
+                    }
+                    yield "list_has_any(" + col + ", [" + placeholders(vs) + "])";
+                }
+                default -> throw new IllegalArgumentException(t.op() + " on a list");
+            };
+        }
+
+        // --- IP addresses and networks ---
+
+        private String ipTest(Test t) {
+            Field f = t.target().field();
+            if (f == Fields.FD_NET) {
+                String cip = Fields.FD_CIP.column();
+                String sip = Fields.FD_SIP.column();
+                String present = "(" + cip + " IS NOT NULL OR " + sip + " IS NOT NULL)";
+                return switch (t.op()) {
+                    case EXISTS -> present;
+                    case NE -> "(" + present + " AND NOT COALESCE(" + ranges(cip + "_num", t.values()) + " OR "
+                            + ranges(sip + "_num", t.values()) + ", FALSE))";
+                    default -> "(" + ranges(cip + "_num", t.values()) + " OR " + ranges(sip + "_num", t.values()) + ")";
+                };
+            }
+            String text;
+            String num;
+            if (f == Fields.FD_RIP || f == Fields.FD_RNET || f == Fields.FD_LIP || f == Fields.FD_LNET) {
+                boolean remote = f == Fields.FD_RIP || f == Fields.FD_RNET;
+                String s = Fields.FD_SIP.column();
+                String c = Fields.FD_CIP.column();
+                text = side(s, c, remote);
+                num = side(s + "_num", c + "_num", remote);
+            } else {
+                Field col = f == Fields.FD_SNET ? Fields.FD_SIP : f == Fields.FD_CNET ? Fields.FD_CIP : f;
+                text = col.column();
+                num = col.column() + "_num";
+            }
+            return switch (t.op()) {
+                case EXISTS -> text + " IS NOT NULL";
+                case NE -> "(" + text + " IS NOT NULL AND NOT COALESCE(" + ranges(num, t.values()) + ", FALSE))";
+                case EQ, IN -> ranges(num, t.values());
+                default -> throw new IllegalArgumentException(t.op() + " on an IP field");
+            };
+        }
+
+        /** {@code num} in any of the ranges: NULL or false when not. */
+        private String ranges(String num, List<Object> values) {
+            if (values.isEmpty()) {
+                return "FALSE";
+            }
+            List<String> parts = new ArrayList<>();
+            for (Object o : values) {
+                IpNumbers.Range r = (IpNumbers.Range) o;
+                if (r.low().equals(r.high())) {
+                    params.add(r.low().toString());
+                    parts.add(num + " = CAST(? AS HUGEINT)");
+                } else {
+                    params.add(r.low().toString());
+                    params.add(r.high().toString());
+                    parts.add(num + " BETWEEN CAST(? AS HUGEINT) AND CAST(? AS HUGEINT)");
+                }
+            }
+            return parts.size() == 1 ? parts.get(0) : "(" + String.join(" OR ", parts) + ")";
+        }
+
+        /** Adds {@code value} and returns {@code sql} with its one {@code ?} replaced by a typed placeholder. */
+        private String bind(String sql, Object value) {
+            params.add(value);
+            int at = sql.lastIndexOf('?');
+            return sql.substring(0, at) + typed(value) + sql.substring(at + 1);
+        }
+
+        /** Adds the values and returns their typed placeholders, comma-separated. */
+        private String placeholders(List<Object> values) {
+            List<String> out = new ArrayList<>();
+            for (Object v : values) {
+                params.add(v);
+                out.add(typed(v));
+            }
+            return String.join(", ", out);
+        }
+
+        /**
+         * A placeholder with its type spelled out: DuckDB infers the type of a bare {@code ?} from its context
+         * and can get it wrong when the same function appears twice with different argument types.
+         */
+        private static String typed(Object v) {
+            return switch (v) {
+                case Long l -> "CAST(? AS BIGINT)";
+                case Boolean b -> "CAST(? AS BOOLEAN)";
+                default -> "CAST(? AS VARCHAR)";
+            };
+        }
+    }
+}
