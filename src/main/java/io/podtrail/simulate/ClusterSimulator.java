@@ -530,15 +530,18 @@ public final class ClusterSimulator {
 
     /** Pods running when the sensor starts: Tetragon reports them from /proc (flag procFS) at startup. */
     private void initialState() {
+        long t = startNs;
         for (Node n : nodes) {
             n.systemd = hostProc(n, null, n.bootNs + 900 * MS, 1, "/usr/lib/systemd/systemd",
-                    "--switched-root --system --deserialize=32", 0, "/");
+                    "--switched-root --system --deserialize=32", 4294967295L, "/", true);
             n.containerd = hostProc(n, n.systemd, n.bootNs + 14 * SEC, 600 + rnd.nextInt(300),
-                    "/usr/bin/containerd", "", 0, "/");
+                    "/usr/bin/containerd", "", 4294967295L, "/", true);
             n.sshd = hostProc(n, n.systemd, n.bootNs + 12 * SEC, 900 + rnd.nextInt(300), "/usr/sbin/sshd",
-                    "-D", 0, "/");
+                    "-D", 4294967295L, "/", true);
+            exec(t++, n.systemd);
+            exec(t++, n.containerd);
+            exec(t++, n.sshd);
         }
-        long t = startNs;
         for (Workload w : workloads) {
             if (w.kind.equals("CronJob")) continue;
             int count = w.kind.equals("DaemonSet") ? nodes.length : w.replicas;
@@ -621,9 +624,14 @@ public final class ClusterSimulator {
     }
 
     private Proc hostProc(Node n, Proc parent, long t, int pid, String binary, String args, long auid, String cwd) {
+        return hostProc(n, parent, t, pid, binary, args, auid, cwd, false);
+    }
+
+    private Proc hostProc(Node n, Proc parent, long t, int pid, String binary, String args, long auid, String cwd,
+                          boolean procFs) {
         Proc p = new Proc(n, null, execId(n, t, pid), pid, t, binary, args, parent);
         StringBuilder sb = new StringBuilder(512);
-        head(sb, p, 0, cwd, parent == null && pid == 1 ? "procFS auid rootcwd" : flags(cwd), auid);
+        head(sb, p, 0, cwd, procFs ? "procFS auid" + ("/".equals(cwd) ? " rootcwd" : "") : flags(cwd), auid);
         if (parent != null) sb.append(",\"parent_exec_id\":\"").append(parent.execId).append('"');
         sb.append(",\"tid\":").append(pid).append('}');
         finish(p, sb.toString());
