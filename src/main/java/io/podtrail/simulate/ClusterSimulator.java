@@ -219,8 +219,9 @@ public final class ClusterSimulator {
         return (long) (seconds * scale * SEC) + 1;
     }
 
+    /** A point at fraction f of the window, with a deterministic sub-second jitter so stories don't start on .000. */
     private long frac(double f) {
-        return startNs + (long) ((endNs - startNs) * f);
+        return startNs + (long) ((endNs - startNs) * f) + (long) (f * 1000) * 7_919_113L % 900_000_000L;
     }
 
     // ------------------------------------------------------------------------------------------- Tetragon output
@@ -580,7 +581,7 @@ public final class ClusterSimulator {
         p.shim = hostProc(n, n.containerd, podStart - 700 * MS, n.nextPid += 1 + rnd.nextInt(30),
                 "/usr/bin/containerd-shim-runc-v2",
                 "-namespace k8s.io -id " + sandbox + " -address /run/containerd/containerd.sock",
-                0, "/run/containerd/io.containerd.runtime.v2.task/k8s.io/" + sandbox);
+                4294967295L, "/run/containerd/io.containerd.runtime.v2.task/k8s.io/" + sandbox);
         StringBuilder sb = new StringBuilder(600);
         sb.append("\"pod\":{\"namespace\":\"").append(w.ns).append("\",\"name\":\"").append(name)
                 .append("\",\"container\":{\"id\":\"containerd://").append(p.containerId).append("\",\"name\":\"")
