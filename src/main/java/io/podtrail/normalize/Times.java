@@ -131,7 +131,7 @@ public final class Times {
             return parseRfc3339Nanos(new String(c, off, len));
         }
         long secs = epochDay(year, month, day) * 86400L + hour * 3600L + min * 60L + Math.min(sec, 59);
-        return secs * 1_000_000_000L + nanos;
+        return Math.addExact(Math.multiplyExact(secs, 1_000_000_000L), nanos);
     }
 
     private static int monthLength(int y, int m) {
