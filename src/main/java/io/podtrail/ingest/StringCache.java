@@ -1,5 +1,7 @@
 package io.podtrail.ingest;
 
+import java.util.Arrays;
+
 /**
  * A small direct-mapped cache of strings keyed by their characters, so that values repeated across
  * records (node, binary, pod and image names, exec ids of long-lived processes, label values) are
@@ -8,11 +10,13 @@ package io.podtrail.ingest;
 final class StringCache {
 
     private final String[] table;
+    private final char[][] chars;
     private final int mask;
     private final int maxLen;
 
     StringCache(int sizePow2, int maxLen) {
         this.table = new String[sizePow2];
+        this.chars = new char[sizePow2][];
         this.mask = sizePow2 - 1;
         this.maxLen = maxLen;
     }
@@ -24,28 +28,27 @@ final class StringCache {
         if (len > maxLen) {
             return new String(c, off, len);
         }
-        int h = 0;
+        // hash a few characters only (ends and samples); equality is checked in full, vectorized
         int end = off + len;
-        for (int i = off; i < end; i++) {
+        int h = len * 0x9E3779B1;
+        h = 31 * h + c[off];
+        h = 31 * h + c[end - 1];
+        h = 31 * h + c[off + (len >> 1)];
+        h = 31 * h + c[off + (len >> 2)];
+        h = 31 * h + c[end - 1 - (len >> 2)];
+        int tail = Math.min(len, 8);
+        for (int i = end - tail; i < end; i++) {
             h = 31 * h + c[i];
         }
         int idx = (h ^ (h >>> 15)) & mask;
-        String s = table[idx];
-        if (s != null && s.hashCode() == h && s.length() == len && same(s, c, off, len)) {
-            return s;
+        char[] k = chars[idx];
+        if (k != null && k.length == len && Arrays.equals(k, 0, len, c, off, end)) {
+            return table[idx];
         }
-        s = new String(c, off, len);
+        String s = new String(c, off, len);
+        chars[idx] = Arrays.copyOfRange(c, off, end);
         table[idx] = s;
         return s;
-    }
-
-    private static boolean same(String s, char[] c, int off, int len) {
-        for (int i = 0; i < len; i++) {
-            if (s.charAt(i) != c[off + i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** A direct-mapped memo of a derived value per distinct key (compared with equals). */
