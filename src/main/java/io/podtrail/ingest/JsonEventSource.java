@@ -53,6 +53,23 @@ abstract class JsonEventSource implements EventSource {
         }
     }
 
+    /**
+     * A fast mapping of a record that is alone on its line, used before (and instead of) building a
+     * tree: returns the event, or null to fall back to the tree-model {@link #map}. Must not emit.
+     */
+    interface LineMapper {
+        Event map(Raw raw) throws IOException;
+    }
+
+    /** A line mapper for one {@link #read} call (one thread), or null when the adapter has none. */
+    LineMapper acquireLineMapper() {
+        return null;
+    }
+
+    /** Gives back what {@link #acquireLineMapper} returned, at the end of the read. */
+    void releaseLineMapper(LineMapper m) {
+    }
+
     /** Delivers events of one record. */
     interface Emitter {
         void emit(Event e);
@@ -61,7 +78,34 @@ abstract class JsonEventSource implements EventSource {
     @Override
     public void read(InputStream in, String origin, EventSink sink) throws IOException {
         Raw raw = new Raw();
+        LineMapper fast = acquireLineMapper();
         JsonRecordReader.Handler h = new JsonRecordReader.Handler() {
+            @Override
+            public boolean line(byte[] buf, int off, int len, long line) {
+                if (fast == null) {
+                    return false;
+                }
+                raw.buf = buf;
+                raw.off = off;
+                raw.len = len;
+                raw.line = line;
+                Event e;
+                try {
+                    e = fast.map(raw);
+                } catch (IOException | RuntimeException | StackOverflowError ex) {
+                    return false;
+                }
+                if (e == null) {
+                    return false;
+                }
+                try {
+                    sink.accept(e);
+                } catch (RuntimeException ex) {
+                    sink.reject(new Rejection(origin, line, "internal error mapping the record: " + ex, raw.text()));
+                }
+                return true;
+            }
+
             @Override
             public void value(JsonNode node, byte[] buf, int off, int len, long line) {
                 raw.buf = buf;
@@ -82,7 +126,13 @@ abstract class JsonEventSource implements EventSource {
                 sink.reject(new Rejection(origin, line, "invalid JSON: " + message, payload));
             }
         };
-        new JsonRecordReader(MAPPER, in, h).run();
+        try {
+            new JsonRecordReader(MAPPER, in, h).run();
+        } finally {
+            if (fast != null) {
+                releaseLineMapper(fast);
+            }
+        }
     }
 
     /** Maps one JSON value to zero or more events; throws {@link RecordException} to reject it. */

@@ -33,6 +33,15 @@ final class JsonRecordReader {
         /** One JSON value; {@code buf[off, off+len)} are its bytes (valid only during the call). */
         void value(JsonNode node, byte[] buf, int off, int len, long line);
 
+        /**
+         * Offered first for a line that holds one JSON object ({@code buf[off, off+len)} from its
+         * '{' to its last '}', without surrounding blanks): true when the handler dealt with it
+         * completely, false to have it parsed and delivered as usual.
+         */
+        default boolean line(byte[] buf, int off, int len, long line) {
+            return false;
+        }
+
         /** A syntax error; {@code payload} is the text of the broken record (maybe truncated). */
         void error(long line, String message, String payload);
     }
@@ -86,6 +95,9 @@ final class JsonRecordReader {
                 if (s == lineLen) {
                     continue;
                 }
+                if (line[s] == '{' && offerLine(s)) {
+                    continue;
+                }
                 // hot path: the line becomes the pending record without a copy (buffers swap)
                 byte[] t = acc;
                 acc = line;
@@ -130,6 +142,20 @@ final class JsonRecordReader {
         if (multi) {
             failPendingIncomplete();
         }
+    }
+
+    /** Offers line[s, end of the last '}') to the handler's fast path when only blanks surround it. */
+    private boolean offerLine(int s) {
+        for (int i = 0; i < s; i++) {
+            if (line[i] != ' ' && line[i] != '\t') {
+                return false; // BOM or form feed: the parser decides
+            }
+        }
+        int e = lineLen;
+        while (e > s && (line[e - 1] == ' ' || line[e - 1] == '\t' || line[e - 1] == '\r')) {
+            e--;
+        }
+        return line[e - 1] == '}' && handler.line(line, s, e - s, curLine);
     }
 
     private void failPendingIncomplete() {

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -28,6 +29,18 @@ public final class TetragonJsonSource extends JsonEventSource {
     private static final String[] META_KEYS = {"node_name", "time", "cluster_name", "node_labels", "aggregation_info"};
 
     private final Map<String, LongAdder> unknownKinds = new ConcurrentHashMap<>();
+    private final boolean streaming;
+    /** An idle streaming parser (with warm caches) for the next read; one per concurrent read. */
+    private final AtomicReference<TetragonStreamParser> idle = new AtomicReference<>();
+
+    public TetragonJsonSource() {
+        this(true);
+    }
+
+    /** @param streaming false: the Jackson tree-model path only (for benchmarks and differential tests) */
+    TetragonJsonSource(boolean streaming) {
+        this.streaming = streaming;
+    }
 
     @Override
     public SourceFormat format() {
@@ -39,6 +52,20 @@ public final class TetragonJsonSource extends JsonEventSource {
         Map<String, Long> m = new HashMap<>();
         unknownKinds.forEach((k, v) -> m.put(k, v.sum()));
         return m;
+    }
+
+    @Override
+    LineMapper acquireLineMapper() {
+        if (!streaming) {
+            return null;
+        }
+        TetragonStreamParser p = idle.getAndSet(null);
+        return p != null ? p : new TetragonStreamParser();
+    }
+
+    @Override
+    void releaseLineMapper(LineMapper m) {
+        idle.set((TetragonStreamParser) m);
     }
 
     @Override
@@ -307,7 +334,7 @@ public final class TetragonJsonSource extends JsonEventSource {
         };
     }
 
-    private static void kprobe(Event e, JsonNode body, String fn) {
+    static void kprobe(Event e, JsonNode body, String fn) {
         JsonNode args = body.get("args");
         JsonNode ret = body.get("return");
         e.setIfPresent(Fields.ARGS, args(body));

@@ -89,6 +89,83 @@ public final class Times {
         }
     }
 
+    /**
+     * The same as {@link #parseRfc3339Nanos(String)} for {@code len} characters of {@code c} from
+     * {@code off}, without allocating for the common shape {@code YYYY-MM-DDTHH:MM:SS[.fraction]Z}.
+     */
+    public static long parseRfc3339Nanos(char[] c, int off, int len) {
+        if (len < 20 || len > 30 || c[off + 4] != '-' || c[off + 7] != '-' || c[off + 10] != 'T'
+                || c[off + 13] != ':' || c[off + 16] != ':' || c[off + len - 1] != 'Z') {
+            return parseRfc3339Nanos(new String(c, off, len));
+        }
+        int year = digits(c, off, 4);
+        int month = digits(c, off + 5, 2);
+        int day = digits(c, off + 8, 2);
+        int hour = digits(c, off + 11, 2);
+        int min = digits(c, off + 14, 2);
+        int sec = digits(c, off + 17, 2);
+        int p = off + 19;
+        int end = off + len - 1;
+        long nanos = 0;
+        if (p < end) {
+            if (c[p] != '.' || p + 1 == end) {
+                return parseRfc3339Nanos(new String(c, off, len));
+            }
+            p++;
+            int start = p;
+            for (; p < end; p++) {
+                char ch = c[p];
+                if (ch < '0' || ch > '9') {
+                    return parseRfc3339Nanos(new String(c, off, len));
+                }
+                if (p - start < 9) {
+                    nanos = nanos * 10 + (ch - '0');
+                }
+            }
+            for (int i = Math.min(p - start, 9); i < 9; i++) {
+                nanos *= 10;
+            }
+        }
+        if ((year | month | day | hour | min | sec) < 0 || hour > 23 || min > 59 || sec > 60
+                || month < 1 || month > 12 || day < 1 || day > monthLength(year, month)) {
+            return parseRfc3339Nanos(new String(c, off, len));
+        }
+        long secs = epochDay(year, month, day) * 86400L + hour * 3600L + min * 60L + Math.min(sec, 59);
+        return Math.addExact(Math.multiplyExact(secs, 1_000_000_000L), nanos);
+    }
+
+    private static int monthLength(int y, int m) {
+        return switch (m) {
+            case 2 -> (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+    }
+
+    /** Days since 1970-01-01 of a proleptic Gregorian date (years 0..9999). */
+    private static long epochDay(int y, int m, int d) {
+        // Howard Hinnant's days_from_civil
+        y -= m <= 2 ? 1 : 0;
+        int era = (y >= 0 ? y : y - 399) / 400;
+        int yoe = y - era * 400;
+        int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        return era * 146097L + doe - 719468L;
+    }
+
+    /** Decimal digits, or -1 when any is not a digit. */
+    private static int digits(char[] c, int off, int len) {
+        int v = 0;
+        for (int i = off; i < off + len; i++) {
+            char ch = c[i];
+            if (ch < '0' || ch > '9') {
+                return Integer.MIN_VALUE;
+            }
+            v = v * 10 + (ch - '0');
+        }
+        return v;
+    }
+
     private static int digits(String s, int off, int len) {
         int v = 0;
         for (int i = off; i < off + len; i++) {
