@@ -94,6 +94,8 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     private static final String FILE = "trail.duckdb";
+    /** Rows per staged CSV file: small enough to overlap staging with loading, large enough per statement. */
+    private static final int STAGE_CHUNK_ROWS = 16_384;
 
     private final Path dataDir;
     private final Path stageDir;
@@ -105,6 +107,9 @@ public final class DuckDbEventStore implements EventStore {
     private final String selectFields;
     private final ExecutorService compressors;
     private final AtomicLong stageSeq = new AtomicLong();
+    private final CsvStager stager;
+    private final ExecutorService stagingThread;
+    private final String insertSql;
     private long nextBlockId;
     private volatile boolean closed;
 
@@ -142,6 +147,17 @@ public final class DuckDbEventStore implements EventStore {
             sel.append(sel.isEmpty() ? "" : ", ").append(f.column());
         }
         this.selectFields = sel.toString();
+        this.stager = new CsvStager(columns);
+        StringBuilder names = new StringBuilder();
+        for (Schema.Column c : columns) {
+            names.append(names.isEmpty() ? "" : ", ").append(c.name());
+        }
+        this.insertSql = "INSERT INTO " + Schema.EVENTS + " (" + names + ") SELECT " + stager.selectList() + " FROM ";
+        this.stagingThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "podtrail-stage");
+            t.setDaemon(true);
+            return t;
+        });
         this.compressors = Executors.newFixedThreadPool(Math.max(1, options.threads()), r -> {
             Thread t = new Thread(r, "podtrail-raw-compress");
             t.setDaemon(true);
@@ -207,7 +223,10 @@ public final class DuckDbEventStore implements EventStore {
                     min = Math.min(min, e.time());
                     max = Math.max(max, e.time());
                 }
-                for (long id : storedIds(fresh.keySet(), min, max)) {
+                long t0 = System.nanoTime();
+                List<Long> found = storedIds(fresh.keySet(), min, max);
+                trace("dedup query", t0);
+                for (long id : found) {
                     if (fresh.remove(id) != null) {
                         duplicates++;
                     }
@@ -254,7 +273,9 @@ public final class DuckDbEventStore implements EventStore {
             if (!rows.isEmpty()) {
                 write(rows, stageBits, replaced);
             }
+            long tc = System.nanoTime();
             writer.commit();
+            trace("commit", tc);
             return new AppendResult(fresh.size() + newRequests, duplicates, merged);
         } catch (SQLException | IOException | RuntimeException e) {
             rollbackQuietly();
@@ -265,17 +286,40 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
-    /** Ids among the given ones that are stored with evt.time in [min, max]. */
-    private List<Long> storedIds(Collection<Long> ids, long min, long max) throws SQLException {
-        List<Long> found = new ArrayList<>();
-        try (PreparedStatement ps = writer.prepareStatement("SELECT podtrail_id FROM " + Schema.EVENTS
-                + " WHERE evt_time BETWEEN ? AND ? AND podtrail_id IN (SELECT unnest(?::BIGINT[]))")) {
+    /**
+     * Ids among the given ones that are stored with evt.time in [min, max]. Fresh input arrives in time
+     * order, so the range usually holds no stored row at all: a count (answered from zone maps and a few
+     * row groups) decides; a small range loads its ids; a large one joins against the batch's ids.
+     */
+    private List<Long> storedIds(Set<Long> ids, long min, long max) throws SQLException {
+        long inRange;
+        try (PreparedStatement ps = writer.prepareStatement("SELECT count(*) FROM " + Schema.EVENTS + " WHERE evt_time BETWEEN ? AND ?")) {
             ps.setLong(1, min);
             ps.setLong(2, max);
-            ps.setObject(3, writer.createArrayOf("BIGINT", ids.toArray(new Long[0])));
+            try (ResultSet r = ps.executeQuery()) {
+                r.next();
+                inRange = r.getLong(1);
+            }
+        }
+        List<Long> found = new ArrayList<>();
+        if (inRange == 0) {
+            return found;
+        }
+        boolean small = inRange <= 4L * ids.size();
+        String sql = "SELECT podtrail_id FROM " + Schema.EVENTS + " WHERE evt_time BETWEEN ? AND ?"
+                + (small ? "" : " AND podtrail_id IN (SELECT unnest(?::BIGINT[]))");
+        try (PreparedStatement ps = writer.prepareStatement(sql)) {
+            ps.setLong(1, min);
+            ps.setLong(2, max);
+            if (!small) {
+                ps.setObject(3, writer.createArrayOf("BIGINT", ids.toArray(new Long[0])));
+            }
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
-                    found.add(r.getLong(1));
+                    long id = r.getLong(1);
+                    if (ids.contains(id)) {
+                        found.add(id);
+                    }
                 }
             }
         }
@@ -344,15 +388,40 @@ public final class DuckDbEventStore implements EventStore {
         for (List<byte[]> b : blocks) {
             compressed.add(compressors.submit(() -> RawBlocks.compress(b, options.zstdLevel())));
         }
-        CsvStager csv = new CsvStager(columns);
-        for (CsvStager.Row row : staged) {
-            csv.add(row);
+        // Rows are staged in chunks by the staging thread while DuckDB loads the previous chunk.
+        List<Future<Path>> chunks = new ArrayList<>();
+        for (int from = 0; from < staged.size(); from += STAGE_CHUNK_ROWS) {
+            List<CsvStager.Row> chunk = staged.subList(from, Math.min(staged.size(), from + STAGE_CHUNK_ROWS));
+            chunks.add(stagingThread.submit(() -> stage(chunk)));
         }
-        Path file = stageDir.resolve("podtrail-stage-" + ProcessHandle.current().pid() + "-" + stageSeq.incrementAndGet() + ".csv");
+        long t0 = System.nanoTime();
         try {
-            try (OutputStream out = Files.newOutputStream(file)) {
-                csv.writeTo(out);
+            if (!replaced.isEmpty()) {
+                try (PreparedStatement ps = writer.prepareStatement(
+                        "DELETE FROM " + Schema.EVENTS + " WHERE podtrail_id = ? AND evt_time = ?")) {
+                    for (Request r : replaced) {
+                        ps.setLong(1, r.event.id());
+                        ps.setLong(2, r.storedTime);
+                        ps.executeUpdate();
+                    }
+                }
             }
+            long loaded = 0;
+            try (Statement s = writer.createStatement()) {
+                for (Future<Path> chunk : chunks) {
+                    Path file = chunk.get();
+                    try {
+                        loaded += s.executeUpdate(insertSql + stager.readCsv(file.toString()));
+                    } finally {
+                        Files.deleteIfExists(file);
+                    }
+                }
+            }
+            if (loaded != rows.size()) {
+                throw new IllegalStateException("staged " + rows.size() + " rows but loaded " + loaded);
+            }
+            trace("stage+load " + rows.size() + " rows", t0);
+            t0 = System.nanoTime();
             if (!blocks.isEmpty()) {
                 try (PreparedStatement ps = writer.prepareStatement(
                         "INSERT INTO raw_blocks (block_id, codec, n, raw_bytes, data) VALUES (?, ?, ?, ?, ?)")) {
@@ -366,38 +435,46 @@ public final class DuckDbEventStore implements EventStore {
                     }
                 }
             }
-            if (!replaced.isEmpty()) {
-                try (PreparedStatement ps = writer.prepareStatement(
-                        "DELETE FROM " + Schema.EVENTS + " WHERE podtrail_id = ? AND evt_time = ?")) {
-                    for (Request r : replaced) {
-                        ps.setLong(1, r.event.id());
-                        ps.setLong(2, r.storedTime);
-                        ps.executeUpdate();
-                    }
-                }
-            }
-            StringBuilder names = new StringBuilder();
-            for (Schema.Column c : columns) {
-                names.append(names.isEmpty() ? "" : ", ").append(c.name());
-            }
-            try (Statement s = writer.createStatement()) {
-                int n = s.executeUpdate("INSERT INTO " + Schema.EVENTS + " (" + names + ") SELECT " + csv.selectList()
-                        + " FROM " + csv.readCsv(file.toString()));
-                if (n != rows.size()) {
-                    throw new IllegalStateException("staged " + rows.size() + " rows but loaded " + n);
-                }
-            }
+            trace("raw blocks", t0);
             nextBlockId = firstBlock + blocks.size();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("payload compression failed", e.getCause());
+            throw new IllegalStateException("staging failed: " + e.getCause(), e.getCause());
         } finally {
             for (Future<byte[]> f : compressed) {
                 f.cancel(false);
             }
-            Files.deleteIfExists(file);
+            for (Future<Path> f : chunks) {
+                // wait for staging tasks still running, then remove their files
+                try {
+                    Files.deleteIfExists(f.get());
+                } catch (InterruptedException | ExecutionException | IOException ignored) {
+                    // nothing staged or already gone
+                }
+            }
+        }
+    }
+
+    /** Writes rows into a new staging file (on the staging thread, which owns the stager). */
+    private Path stage(List<CsvStager.Row> rows) throws IOException {
+        stager.reset();
+        for (CsvStager.Row row : rows) {
+            stager.add(row);
+        }
+        Path file = stageDir.resolve("podtrail-stage-" + ProcessHandle.current().pid() + "-" + stageSeq.incrementAndGet() + ".csv");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            stager.writeTo(out);
+        }
+        return file;
+    }
+
+    private static final boolean TRACE = Boolean.getBoolean("podtrail.store.trace");
+
+    private static void trace(String what, long startNs) {
+        if (TRACE) {
+            System.err.printf("[store] %s: %.1f ms%n", what, (System.nanoTime() - startNs) / 1e6);
         }
     }
 
@@ -530,6 +607,7 @@ public final class DuckDbEventStore implements EventStore {
         }
         closed = true;
         compressors.shutdownNow();
+        stagingThread.shutdownNow();
         try {
             writer.close();
         } catch (SQLException e) {
