@@ -63,6 +63,16 @@ public final class DuckDbEventStore implements EventStore {
      * @param auditMergeWindow  how far apart in evt.time the stages of one API request may be
      */
     public record Options(String memoryLimit, int threads, int zstdLevel, int rawBlockEvents, Duration auditMergeWindow) {
+        public Options {
+            if (memoryLimit == null || !memoryLimit.matches("[0-9.]+\\s*[KMGT]?i?B")) {
+                throw new IllegalArgumentException("memoryLimit must look like 1GB or 512MiB, got " + memoryLimit);
+            }
+            if (threads < 1 || rawBlockEvents < 1 || auditMergeWindow == null || auditMergeWindow.isNegative()) {
+                throw new IllegalArgumentException("invalid store options: threads " + threads + ", rawBlockEvents "
+                        + rawBlockEvents + ", auditMergeWindow " + auditMergeWindow);
+            }
+        }
+
         public static Options defaults() {
             return new Options("1GB", 2, 3, 8192, Duration.ofHours(24));
         }
