@@ -592,6 +592,7 @@ public final class DuckDbEventStore implements EventStore {
     /** Runs work on a fresh duplicate connection (aggregations, checkpoints, tests). */
     <T> T withConnection(SqlWork<T> work) {
         try (Connection c = writer.duplicate()) {
+            c.setAutoCommit(true); // each statement sees the latest committed appends
             return work.run(c);
         } catch (SQLException e) {
             throw new IllegalStateException("store query failed: " + e.getMessage(), e);

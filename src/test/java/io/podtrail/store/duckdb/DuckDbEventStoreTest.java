@@ -144,6 +144,18 @@ class DuckDbEventStoreTest {
         for (Event e : in) {
             assertThat(byId.get(e.id()).getString(Fields.PROC_CMDLINE)).isEqualTo(e.getString(Fields.PROC_CMDLINE));
         }
+        for (int i : new int[] {0, 99, 100, 16_383, 16_384, 19_999}) { // across raw blocks and staging chunks
+            assertThat(store.raw(in.get(i).id())).isEqualTo(in.get(i).raw());
+        }
+    }
+
+    @Test
+    void reopeningAddsColumnsForNewCatalogueFields() {
+        store.append(List.of(exec(1, T0, "a").set(Fields.FALCO_OUTPUT, "x")));
+        store.withConnection(c -> c.createStatement().execute("ALTER TABLE events DROP COLUMN falco_output"));
+        reopen();
+        store.append(List.of(exec(2, T0 + 1, "b").set(Fields.FALCO_OUTPUT, "y")));
+        assertThat(all()).extracting(e -> e.getString(Fields.FALCO_OUTPUT)).containsExactly("y", null);
     }
 
     @Test
