@@ -6,6 +6,7 @@ import io.podtrail.event.FieldType;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -185,42 +186,26 @@ final class CsvStager {
 
     /** UTF-8 text inside a quoted CSV field; JSON escaping too when json is set. */
     private void putText(String s, boolean json) {
-        int n = s.length();
-        ensure(n * 3 + 16);
-        byte[] b = buf;
-        int p = len;
-        for (int i = 0; i < n; i++) {
-            char ch = s.charAt(i);
-            if (ch < 0x80) {
-                if (json && (ch < 0x20 || ch == '\\' || ch == '"')) {
-                    len = p;
-                    putJsonEscape(ch);
-                    p = len;
-                    b = buf;
-                    continue;
-                }
-                if (ch == '"') {
-                    b[p++] = '"';
-                }
-                b[p++] = (byte) ch;
-            } else if (ch < 0x800) {
-                b[p++] = (byte) (0xC0 | (ch >> 6));
-                b[p++] = (byte) (0x80 | (ch & 0x3F));
-            } else if (Character.isHighSurrogate(ch) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(ch, s.charAt(++i));
-                b[p++] = (byte) (0xF0 | (cp >> 18));
-                b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                b[p++] = (byte) (0x80 | (cp & 0x3F));
-            } else if (Character.isSurrogate(ch)) {
-                b[p++] = '?';
+        // String.getBytes(UTF_8) is a plain copy for ASCII strings and maps unpaired surrogates to '?'.
+        byte[] u = s.getBytes(StandardCharsets.UTF_8);
+        if (!json && s.indexOf('"') < 0) { // indexOf is vectorized: the common case is one copy
+            ensure(u.length);
+            System.arraycopy(u, 0, buf, len, u.length);
+            len += u.length;
+            return;
+        }
+        int specials = u.length;
+        ensure(u.length + specials * 6);
+        for (byte b : u) {
+            if (b == '"' && !json) {
+                buf[len++] = '"';
+                buf[len++] = '"';
+            } else if (json && b >= 0 && (b < 0x20 || b == '\\' || b == '"')) {
+                putJsonEscape((char) b);
             } else {
-                b[p++] = (byte) (0xE0 | (ch >> 12));
-                b[p++] = (byte) (0x80 | ((ch >> 6) & 0x3F));
-                b[p++] = (byte) (0x80 | (ch & 0x3F));
+                buf[len++] = b;
             }
         }
-        len = p;
     }
 
     private void putJsonEscape(char ch) {
