@@ -83,17 +83,17 @@ public final class DuckDbEventStore implements EventStore {
      * @param fileBytes          size of trail.duckdb
      * @param walBytes           size of trail.duckdb.wal (0 after a checkpoint)
      * @param rawBytes           original payload bytes kept
-     * @param rawCompressedBytes those payloads compressed
+     * @param rawCompressedBytes those payloads compressed: the size of the block files under DIR/raw
      */
     public record Stats(long rows, long fileBytes, long walBytes, long rawBytes, long rawCompressedBytes) {
-        /** Bytes on disk (file + WAL) per event. */
+        /** Bytes on disk per event: DuckDB file, WAL and payload blocks. */
         public double bytesPerEvent() {
-            return rows == 0 ? 0 : (double) (fileBytes + walBytes) / rows;
+            return rows == 0 ? 0 : (double) (fileBytes + walBytes + rawCompressedBytes) / rows;
         }
 
-        /** Bytes on disk per event without the compressed payloads (an estimate: the table and its metadata). */
+        /** Bytes on disk per event without the payloads (DuckDB file and WAL). */
         public double tableBytesPerEvent() {
-            return rows == 0 ? 0 : (double) (fileBytes + walBytes - rawCompressedBytes) / rows;
+            return rows == 0 ? 0 : (double) (fileBytes + walBytes) / rows;
         }
     }
 
@@ -116,8 +116,9 @@ public final class DuckDbEventStore implements EventStore {
     private final List<Field> fields = Fields.stored();
     private final String selectFields;
     private final ExecutorService compressors;
-    private final AtomicLong stageSeq = new AtomicLong();
+    private static final AtomicLong STAGE_SEQ = new AtomicLong(); // unique staging file names per process
     private final CsvStager stager;
+    private final RawFiles rawFiles;
     private final ExecutorService stagingThread;
     private final String insertSql;
     private long nextBlockId;
@@ -130,6 +131,8 @@ public final class DuckDbEventStore implements EventStore {
         Files.createDirectories(dataDir);
         Path shm = Path.of("/dev/shm");
         this.stageDir = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Files.createDirectories(dataDir.resolve("tmp"));
+        removeStaleStagingFiles(stageDir);
+        this.rawFiles = new RawFiles(dataDir.resolve("raw"));
         try {
             Class.forName("org.duckdb.DuckDBDriver");
         } catch (ClassNotFoundException e) {
@@ -363,7 +366,7 @@ public final class DuckDbEventStore implements EventStore {
                     }
                     long block = r.getLong(n + 2);
                     if (!r.wasNull()) {
-                        e.raw(readRaw(writer, block, r.getInt(n + 3)));
+                        e.raw(readRaw(writer, rawFiles, block, r.getInt(n + 3)));
                     }
                     req.event = e;
                     req.storedTime = e.time();
@@ -433,14 +436,21 @@ public final class DuckDbEventStore implements EventStore {
             trace("stage+load " + rows.size() + " rows", t0);
             t0 = System.nanoTime();
             if (!blocks.isEmpty()) {
+                List<byte[]> data = new ArrayList<>(blocks.size());
+                for (Future<byte[]> f : compressed) {
+                    data.add(f.get());
+                }
+                // Durable before the rows that reference them are committed; a block written by an
+                // append that then fails is unreferenced and overwritten by the next append.
+                rawFiles.write(firstBlock, data);
                 try (PreparedStatement ps = writer.prepareStatement(
-                        "INSERT INTO raw_blocks (block_id, codec, n, raw_bytes, data) VALUES (?, ?, ?, ?, ?)")) {
+                        "INSERT INTO raw_blocks (block_id, codec, n, raw_bytes, stored_bytes) VALUES (?, ?, ?, ?, ?)")) {
                     for (int i = 0; i < blocks.size(); i++) {
                         ps.setLong(1, firstBlock + i);
                         ps.setString(2, RawBlocks.CODEC);
                         ps.setInt(3, blocks.get(i).size());
                         ps.setLong(4, RawBlocks.rawBytes(blocks.get(i)));
-                        ps.setBytes(5, compressed.get(i).get());
+                        ps.setLong(5, data.get(i).length);
                         ps.executeUpdate();
                     }
                 }
@@ -467,13 +477,32 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
+    /** Staging files left behind by processes that died mid-append (they hold nothing committed). */
+    private static void removeStaleStagingFiles(Path dir) {
+        try (var files = Files.newDirectoryStream(dir, "podtrail-stage-*.csv")) {
+            for (Path f : files) {
+                String[] parts = f.getFileName().toString().split("-");
+                try {
+                    long pid = Long.parseLong(parts[2]);
+                    if (ProcessHandle.of(pid).isEmpty()) {
+                        Files.deleteIfExists(f);
+                    }
+                } catch (RuntimeException | IOException ignored) {
+                    // not ours or already gone
+                }
+            }
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
     /** Writes rows into a new staging file (on the staging thread, which owns the stager). */
     private Path stage(List<CsvStager.Row> rows) throws IOException {
         stager.reset();
         for (CsvStager.Row row : rows) {
             stager.add(row);
         }
-        Path file = stageDir.resolve("podtrail-stage-" + ProcessHandle.current().pid() + "-" + stageSeq.incrementAndGet() + ".csv");
+        Path file = stageDir.resolve("podtrail-stage-" + ProcessHandle.current().pid() + "-" + STAGE_SEQ.incrementAndGet() + ".csv");
         try (OutputStream out = Files.newOutputStream(file)) {
             stager.writeTo(out);
         }
@@ -550,7 +579,7 @@ public final class DuckDbEventStore implements EventStore {
                     + Schema.EVENTS + " WHERE podtrail_id = ? AND " + Schema.RAW_BLOCK + " IS NOT NULL LIMIT 1")) {
                 ps.setLong(1, eventId);
                 try (ResultSet r = ps.executeQuery()) {
-                    return r.next() ? readRaw(c, r.getLong(1), r.getInt(2)) : null;
+                    return r.next() ? readRaw(c, rawFiles, r.getLong(1), r.getInt(2)) : null;
                 }
             }
         });
@@ -579,7 +608,7 @@ public final class DuckDbEventStore implements EventStore {
                     r.next();
                     rows = r.getLong(1);
                 }
-                try (ResultSet r = s.executeQuery("SELECT coalesce(sum(raw_bytes), 0), coalesce(sum(octet_length(data)), 0) FROM raw_blocks")) {
+                try (ResultSet r = s.executeQuery("SELECT coalesce(sum(raw_bytes), 0), coalesce(sum(stored_bytes), 0) FROM raw_blocks")) {
                     r.next();
                     raw = r.getLong(1);
                     rawCompressed = r.getLong(2);
@@ -642,11 +671,16 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
-    private static byte[] readRaw(Connection c, long block, int idx) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT codec, data FROM raw_blocks WHERE block_id = ?")) {
+    private static byte[] readRaw(Connection c, RawFiles files, long block, int idx) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT codec FROM raw_blocks WHERE block_id = ?")) {
             ps.setLong(1, block);
             try (ResultSet r = ps.executeQuery()) {
-                return r.next() ? RawBlocks.extract(r.getString(1), r.getBytes(2), idx) : null;
+                if (!r.next()) {
+                    return null;
+                }
+                return RawBlocks.extract(r.getString(1), files.read(block), idx);
+            } catch (IOException e) {
+                throw new SQLException("cannot read payload block " + block + ": " + e.getMessage(), e);
             }
         }
     }

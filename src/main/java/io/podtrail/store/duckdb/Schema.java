@@ -20,7 +20,7 @@ import java.util.Set;
  * LONG/TIME -> BIGINT, BOOL -> BOOLEAN, STRING_LIST -> VARCHAR[], STRING_MAP -> MAP(VARCHAR, VARCHAR),
  * IP -> VARCHAR {@code <col>} plus HUGEINT {@code <col>_num} ({@link IpNumbers#toHugeint}).
  * Internal columns start with {@code _}: {@code _raw_block}/{@code _raw_idx} reference the payload in
- * {@code raw_blocks}; {@code _stages} is the bit set of Kubernetes audit stages merged into the row.
+ * {@code raw_blocks} and DIR/raw; {@code _stages} is the bit set of Kubernetes audit stages merged into the row.
  */
 final class Schema {
 
@@ -84,8 +84,9 @@ final class Schema {
                 ddl.append(i == 0 ? "" : ", ").append(cols.get(i).name()).append(' ').append(cols.get(i).sqlType());
             }
             s.execute(ddl.append(')').toString());
+            // Payload blocks live in files (DIR/raw): a growing BLOB table is rewritten by every checkpoint.
             s.execute("CREATE TABLE IF NOT EXISTS raw_blocks (block_id BIGINT NOT NULL, codec VARCHAR NOT NULL, "
-                    + "n INTEGER NOT NULL, raw_bytes BIGINT NOT NULL, data BLOB NOT NULL)");
+                    + "n INTEGER NOT NULL, raw_bytes BIGINT NOT NULL, stored_bytes BIGINT NOT NULL)");
             // Additive catalogue changes: add columns for new stored fields.
             Set<String> existing = new HashSet<>();
             try (ResultSet r = s.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_name = '"

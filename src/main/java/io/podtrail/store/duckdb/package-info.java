@@ -4,9 +4,11 @@
  * <h2>Layout</h2>
  * {@code DIR/trail.duckdb} (plus its {@code .wal}) holds three tables: {@code events} (one column per
  * stored catalogue field, see {@link io.podtrail.store.duckdb.Schema} for the column conventions the
- * filter compiler relies on), {@code raw_blocks} (original payloads, zstd-compressed in blocks of
- * {@code rawBlockEvents} events; each event row references its block and index) and
- * {@code podtrail_schema} (schema version for migrations). No secondary indexes: queries rely on
+ * filter compiler relies on), {@code raw_blocks} (the list of payload blocks) and
+ * {@code podtrail_schema} (schema version for migrations). Original payloads are zstd-compressed in
+ * blocks of {@code rawBlockEvents} events, one file per block under {@code DIR/raw}
+ * ({@link io.podtrail.store.duckdb.RawFiles} explains why not a BLOB column); each event row references
+ * its block and index. No secondary indexes: queries rely on
  * zone maps over {@code evt_time}, which prune well because rows are appended in time order (each
  * batch is sorted by evt.time before loading).
  *
@@ -14,8 +16,9 @@
  * The JDBC Appender tops out around 100k rows/s, so each batch is staged as CSV files (chunks of 16k
  * rows, written by a staging thread while DuckDB loads the previous chunk) and loaded with
  * {@code INSERT ... SELECT ... FROM read_csv(...)} with explicit column types; lists and maps travel as
- * JSON text and are cast in the SELECT. Everything of one append is one transaction; DuckDB fsyncs the
- * WAL on commit (verified with strace), so an acknowledged append survives a crash.
+ * JSON text and are cast in the SELECT. Everything of one append is one transaction; payload block
+ * files are fsynced before it commits; DuckDB fsyncs the WAL on commit (verified with strace), so an
+ * acknowledged append survives a crash.
  *
  * <p>Batch size: DuckDB writes a transaction's rows straight into the database file once they fill a
  * row group (122,880 rows); smaller transactions go through the WAL and are compressed again by the
