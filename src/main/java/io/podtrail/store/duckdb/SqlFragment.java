@@ -3,13 +3,14 @@ package io.podtrail.store.duckdb;
 import java.util.List;
 
 /**
- * A piece of SQL with {@code ?} placeholders and the values to bind to them, in order.
- * User values only ever travel in {@link #params()}, never in {@link #sql()}.
- *
- * @param params String, Long or Boolean values (IP numbers are Strings cast to HUGEINT in the SQL)
+ * A compiled filter: a SQL boolean expression over the events table's columns with {@code ?}
+ * placeholders, and its parameters (String, Long, Boolean, BigInteger for HUGEINT, List for lists).
  */
 public record SqlFragment(String sql, List<Object> params) {
     public SqlFragment {
-        params = List.copyOf(params);
+        params = params == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(params));
     }
+
+    /** Matches every row. */
+    public static final SqlFragment TRUE = new SqlFragment("TRUE", List.of());
 }

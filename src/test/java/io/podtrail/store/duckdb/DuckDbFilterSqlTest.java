@@ -118,11 +118,14 @@ class DuckDbFilterSqlTest {
     void ipNumberMapping() {
         BigInteger v4 = IpNumbers.toNumber("10.0.0.1");
         assertThat(v4).isEqualTo(IpNumbers.toNumber("::ffff:10.0.0.1")).isEqualTo(IpNumbers.toNumber("::FFFF:a00:1"));
-        assertThat(v4.add(IpNumbers.OFFSET)).isEqualTo(BigInteger.valueOf(0xFFFF_0A00_0001L));
-        assertThat(IpNumbers.toNumber("::")).isEqualTo(IpNumbers.OFFSET.negate());
-        assertThat(IpNumbers.toNumber("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"))
-                .isEqualTo(IpNumbers.OFFSET.subtract(BigInteger.ONE));
-        assertThat(IpNumbers.toNumber("fd00::1")).isPositive();
+        assertThat(v4).isEqualTo(BigInteger.valueOf(0xFFFF_0A00_0001L));
+        assertThat(IpNumbers.toNumber("::")).isEqualTo(BigInteger.ZERO);
+        assertThat(IpNumbers.toNumber("fe80::1")).isNegative();
+        assertThat(IpNumbers.toNumber("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")).isEqualTo(BigInteger.ONE.negate());
+        assertThat(IpNumbers.toNumber("fd00::1")).isNegative();
+        assertThat(IpNumbers.range("fd00::/8").contains(IpNumbers.toNumber("fd12::1"))).isTrue();
+        assertThat(IpNumbers.range("::/0").contains(IpNumbers.toNumber("fe80::1"))).isTrue();
+        assertThat(IpNumbers.range("::/0").contains(IpNumbers.toNumber("10.0.0.1"))).isTrue();
         assertThat(IpNumbers.toNumber("example.com")).isNull();
         assertThat(IpNumbers.toNumber("1.2.3")).isNull();
         assertThat(IpNumbers.toNumber("1::2::3")).isNull();

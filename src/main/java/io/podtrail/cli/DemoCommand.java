@@ -1,0 +1,253 @@
+package io.podtrail.cli;
+
+import io.podtrail.event.Event;
+import io.podtrail.event.Fields;
+import io.podtrail.pipeline.IngestPipeline;
+import io.podtrail.pipeline.IngestSummary;
+import io.podtrail.query.EventQuery;
+import io.podtrail.simulate.ClusterSimulator;
+import io.podtrail.simulate.SimulationConfig;
+import io.podtrail.simulate.Story;
+import io.podtrail.simulate.Truth;
+import io.podtrail.store.EventStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/**
+ * {@code podtrail demo}: simulates an hour of a small cluster with the incident stories, ingests it into a
+ * fresh trail and answers the three questions of the product brief, as the CLI would.
+ */
+@Command(name = "demo", description = {
+        "Simulate an hour of a 3-node cluster with incident stories, ingest it into a fresh trail, and answer:",
+        "  1. outbound connections from the billing namespace to unknown destinations",
+        "  2. everything a kubectl exec session did inside the pod",
+        "  3. every tcpdump execution on a host or in a deployment"})
+final class DemoCommand implements Callable<Integer> {
+
+    /** Where the simulated cluster's networks are (pods, services, nodes); everything else is outside. */
+    static final List<String> CLUSTER_CIDRS = List.of("10.244.0.0/16", "10.96.0.0/12", "10.0.0.0/16");
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory for the demo trail (default: a new temporary directory).")
+    Path data;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Simulation seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--exit", description = "Exit after printing the answers (for scripts and CI).")
+    boolean exit;
+
+    private final PrintWriter out = new PrintWriter(System.out, true);
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        Path dir = data != null ? data : Files.createTempDirectory("podtrail-demo-");
+        Files.createDirectories(dir);
+        Path sim = dir.resolve("simulated");
+        Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        SimulationConfig config = new SimulationConfig(seed, 3, end.minus(Duration.ofHours(1)), Duration.ofHours(1), 200,
+                EnumSet.allOf(Story.class));
+        out.println("Simulating one hour of a 3-node cluster (seed " + seed + ") into " + sim + " ...");
+        Truth truth = new ClusterSimulator(config).write(sim);
+        out.printf("  %,d Tetragon events, %,d Kubernetes audit events%n", truth.counts().tetragonLines(), truth.counts().auditLines());
+
+        out.println("Ingesting into the trail at " + dir + " ...");
+        try (EventStore store = Stores.open(dir);
+             IngestPipeline pipeline = new IngestPipeline(store, dir.resolve("rejected"), IngestPipeline.DEFAULT_BATCH)) {
+            IngestSummary s = pipeline.ingestPaths(List.of(sim.resolve("tetragon.jsonl"), sim.resolve("k8s-audit.jsonl")),
+                    null, IngestPipeline.Progress.NONE);
+            out.printf("  stored %,d events (%,d audit stages merged into their requests), rejected %,d%n",
+                    s.stored(), s.merged(), s.rejected());
+            out.printf("  ready in %.1f s%n%n", (System.nanoTime() - t0) / 1e9);
+
+            List<String> known = new ArrayList<>(CLUSTER_CIDRS);
+            known.addAll(truth.trustedCidrs());
+            question1(store, known);
+            question2(store);
+            question3(store);
+        }
+        out.printf("%nTry it yourself:%n  ./podtrail query --data %s 'proc.name = tcpdump'%n", dir);
+        out.printf("  ./podtrail query --data %s -o json --limit 5 'k8s.ns.name = billing and evt.type = connect'%n", dir);
+        return 0;
+    }
+
+    private void question1(EventStore store, List<String> known) {
+        String filter = "k8s.ns.name = billing and evt.type = connect and not fd.snet in (" + String.join(", ", known) + ")";
+        heading("1. Outbound connections from namespace billing to unknown destinations",
+                "destinations outside the cluster's networks and the trusted list", filter);
+        List<Event> events = all(store, filter);
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("TIME", "POD", "PROCESS", "DESTINATION"));
+        for (Event e : events.reversed()) {
+            rows.add(List.of(EventPrinter.formatTime(e.time()), s(e, Fields.K8S_POD_NAME), s(e, Fields.PROC_CMDLINE),
+                    s(e, Fields.FD_SIP) + ":" + e.getLong(Fields.FD_SPORT)));
+        }
+        print(rows, events.size());
+    }
+
+    private void question2(EventStore store) {
+        String filter = "ka.target.resource = pods and ka.target.subresource in (exec, attach)";
+        heading("2. kubectl exec sessions and everything they did inside the pod",
+                "each exec request, then the process it started in the container and all its descendants", filter);
+        List<Event> execs = all(store, filter).reversed();
+        for (Event req : execs) {
+            List<String> command = commandOf(s(req, Fields.KA_URI));
+            String container = uriParam(s(req, Fields.KA_URI), "container");
+            Long code = req.getLong(Fields.KA_RESPONSE_CODE);
+            List<?> ips = (List<?>) req.get(Fields.KA_SOURCEIPS);
+            out.printf("%s  %s %s from %s: exec into %s/%s (container %s): %s -> %s%n",
+                    EventPrinter.formatTime(req.time()), s(req, Fields.KA_USER_NAME), req.get(Fields.KA_USER_GROUPS),
+                    ips == null || ips.isEmpty() ? "?" : ips.get(0), s(req, Fields.KA_TARGET_NAMESPACE), s(req, Fields.KA_TARGET_NAME),
+                    container == null ? "default" : container, String.join(" ", command),
+                    code == null ? "no response" : code == 101 ? "allowed (101)" : "DENIED (" + code + ")");
+            if (code == null || code != 101 || command.isEmpty()) {
+                out.println();
+                continue;
+            }
+            traceSession(store, req, command, container);
+        }
+    }
+
+    /** Finds the process the exec started (parent outside the container, same argv) and prints its subtree. */
+    private void traceSession(EventStore store, Event req, List<String> command, String container) {
+        long window = 30_000_000_000L;
+        String root = "evt.type = execve and k8s.pod.name = " + quote(s(req, Fields.KA_TARGET_NAME))
+                + (container == null ? "" : " and container.name = " + quote(container))
+                + " and proc.exepath endswith " + quote("/" + baseName(command.get(0)))
+                + (command.size() == 1 ? " and (not proc.args exists or proc.args = \"\")"
+                        : " and proc.args in (" + quote(String.join(" ", command.subList(1, command.size()))) + ", "
+                                + quote(quotedArgs(command.subList(1, command.size()))) + ")")
+                + " and evt.time >= " + (req.time() - window) + " and evt.time <= " + (req.time() + window);
+        List<Event> roots = all(store, root);
+        if (roots.isEmpty()) {
+            out.println("    (no process found for this request)\n");
+            return;
+        }
+        Event first = roots.getLast();
+        Set<String> ids = new LinkedHashSet<>(List.of(s(first, Fields.PROC_EXEC_ID)));
+        List<Event> processes = new ArrayList<>(List.of(first));
+        Set<String> frontier = Set.copyOf(ids);
+        while (!frontier.isEmpty()) {
+            List<Event> children = all(store, "evt.type = execve and proc.pexec_id in (" + frontier.stream().map(DemoCommand::quote)
+                    .collect(Collectors.joining(", ")) + ")");
+            Set<String> next = new LinkedHashSet<>();
+            for (Event c : children) {
+                if (ids.add(s(c, Fields.PROC_EXEC_ID))) {
+                    next.add(s(c, Fields.PROC_EXEC_ID));
+                    processes.add(c);
+                }
+            }
+            frontier = next;
+        }
+        String idList = ids.stream().map(DemoCommand::quote).collect(Collectors.joining(", "));
+        List<Event> activity = all(store, "proc.exec_id in (" + idList + ") and (evt.type = execve or evt.type = connect)").reversed();
+        for (Event e : activity) {
+            String what = "execve".equals(s(e, Fields.TYPE))
+                    ? "exec     " + s(e, Fields.PROC_CMDLINE)
+                    : "connect  " + s(e, Fields.PROC_NAME) + " -> " + s(e, Fields.FD_SIP) + ":" + e.getLong(Fields.FD_SPORT);
+            out.println("    " + EventPrinter.formatTime(e.time()) + "  " + what);
+        }
+        out.println();
+    }
+
+    private void question3(EventStore store) {
+        String filter = "proc.name = tcpdump and evt.type = execve";
+        heading("3. Every tcpdump execution on a host or in a deployment", null, filter);
+        List<Event> events = all(store, filter).reversed();
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("TIME", "NODE", "WHERE", "COMMAND"));
+        for (Event e : events) {
+            String cid = s(e, Fields.CONTAINER_ID);
+            String where = "host".equals(cid) || cid.isEmpty() ? "host"
+                    : s(e, Fields.K8S_NS_NAME) + "/" + s(e, Fields.K8S_POD_NAME) + " (" + s(e, Fields.CONTAINER_NAME) + ")";
+            rows.add(List.of(EventPrinter.formatTime(e.time()), s(e, Fields.HOSTNAME), where, s(e, Fields.PROC_CMDLINE)));
+        }
+        print(rows, events.size());
+    }
+
+    private void heading(String title, String meaning, String filter) {
+        out.println("== " + title);
+        if (meaning != null) {
+            out.println("   (" + meaning + ")");
+        }
+        out.println("   podtrail query '" + filter + "'");
+        out.println();
+    }
+
+    private void print(List<List<String>> rows, int n) {
+        TextTable.print(out, rows);
+        out.println(n == 0 ? "(none)\n" : "");
+    }
+
+    private static List<Event> all(EventStore store, String filter) {
+        List<Event> result = new ArrayList<>();
+        String cursor = null;
+        do {
+            EventStore.EventPage page = store.query(new EventQuery(filter, null, null, 1000, cursor));
+            result.addAll(page.events());
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return result;
+    }
+
+    /** The argv of an exec request: its repeated command= parameters, decoded. */
+    static List<String> commandOf(String uri) {
+        List<String> argv = new ArrayList<>();
+        int q = uri.indexOf('?');
+        if (q < 0) {
+            return argv;
+        }
+        for (String kv : uri.substring(q + 1).split("&")) {
+            if (kv.startsWith("command=")) {
+                argv.add(URLDecoder.decode(kv.substring(8), StandardCharsets.UTF_8));
+            }
+        }
+        return argv;
+    }
+
+    static String uriParam(String uri, String name) {
+        int q = uri.indexOf('?');
+        if (q >= 0) {
+            for (String kv : uri.substring(q + 1).split("&")) {
+                if (kv.startsWith(name + "=")) {
+                    return URLDecoder.decode(kv.substring(name.length() + 1), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Arguments joined as Tetragon prints them: an argument containing a space is wrapped in double quotes. */
+    static String quotedArgs(List<String> args) {
+        return args.stream().map(a -> a.indexOf(' ') >= 0 ? "\"" + a + "\"" : a).collect(Collectors.joining(" "));
+    }
+
+    private static String baseName(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    private static String quote(String v) {
+        return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static String s(Event e, io.podtrail.event.Field f) {
+        String v = e.getString(f);
+        return v == null ? "" : v;
+    }
+}

@@ -1,0 +1,62 @@
+package io.podtrail.cli;
+
+import io.podtrail.event.Field;
+import io.podtrail.event.Fields;
+import io.podtrail.query.EventQuery;
+import io.podtrail.store.EventStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code podtrail query}: events matching a filter in Falco's condition syntax, newest first. */
+@Command(name = "query", description = {
+        "Events matching a filter, newest first. The filter language is Falco's condition syntax:",
+        "  podtrail query 'proc.name = tcpdump'",
+        "  podtrail query 'k8s.ns.name = billing and evt.type = connect and not fd.snet in (10.0.0.0/8)'",
+        "Fields: podtrail fields."})
+final class QueryCommand implements Callable<Integer> {
+
+    @Mixin
+    DataDir dataDir;
+
+    @Mixin
+    ReadOptions read;
+
+    @Option(names = "--cursor", paramLabel = "CURSOR", description = "Continue after the page that printed this cursor.")
+    String cursor;
+
+    @Option(names = "--columns", paramLabel = "FIELD,...", split = ",",
+            description = "Fields to print as columns (table and csv); default: a summary per event kind.")
+    List<String> columns;
+
+    @Parameters(arity = "0..1", paramLabel = "FILTER", description = "Filter expression (default: every event).")
+    String filter;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Field> cols = new ArrayList<>();
+        if (columns != null) {
+            for (String c : columns) {
+                cols.add(Fields.byName(c.trim()).filter(Field::stored).orElseThrow(() ->
+                        new IllegalArgumentException("--columns: '" + c + "' is not a stored field (see podtrail fields)")));
+            }
+        }
+        EventQuery q = new EventQuery(filter, read.fromNs(Instant.now()), read.toNs(), read.limit, cursor);
+        try (EventStore store = Stores.openExisting(dataDir.resolve())) {
+            EventStore.EventPage page = store.query(q);
+            PrintWriter out = new PrintWriter(System.out, false);
+            new EventPrinter(out, read.output, cols).print(page.events());
+            if (page.nextCursor() != null) {
+                System.err.println("more results: add --cursor " + page.nextCursor());
+            }
+        }
+        return 0;
+    }
+}

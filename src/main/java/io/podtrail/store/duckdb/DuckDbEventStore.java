@@ -1,0 +1,772 @@
+package io.podtrail.store.duckdb;
+
+import io.podtrail.event.Event;
+import io.podtrail.event.EventKind;
+import io.podtrail.event.Field;
+import io.podtrail.event.FieldType;
+import io.podtrail.event.Fields;
+import io.podtrail.query.EventQuery;
+import io.podtrail.store.EventStore;
+import org.duckdb.DuckDBConnection;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The embedded trail: one DuckDB file at {@code DIR/trail.duckdb}, owned by this process.
+ *
+ * <p>Append path (one writer, serialized): dedup within the batch in memory; find already stored
+ * ids with one query restricted to the batch's evt.time range (zone maps prune it to the few row
+ * groups that can hold them); merge Kubernetes audit stages with their stored request; compress the
+ * payloads into zstd blocks (in parallel) while the rows are staged as CSV in memory-backed
+ * storage; load the CSV with one {@code INSERT ... SELECT FROM read_csv(...)}; commit. DuckDB syncs
+ * the WAL on commit, so a returned append survives a crash. Good batch sizes: 50k-100k events.
+ *
+ * <p>Queries run on their own duplicate connections and may run concurrently with appends.
+ */
+public final class DuckDbEventStore implements EventStore {
+
+    /**
+     * @param memoryLimit       DuckDB memory_limit (it would default to 80% of RAM)
+     * @param threads           DuckDB threads, also used to compress payloads
+     * @param zstdLevel         compression level of payload blocks
+     * @param rawBlockEvents    payloads per block: larger compresses better, smaller reads one faster
+     * @param auditMergeWindow  how far apart in evt.time the stages of one API request may be
+     */
+    public record Options(String memoryLimit, int threads, int zstdLevel, int rawBlockEvents, Duration auditMergeWindow) {
+        public Options {
+            if (memoryLimit == null || !memoryLimit.matches("[0-9.]+\\s*[KMGT]?i?B")) {
+                throw new IllegalArgumentException("memoryLimit must look like 1GB or 512MiB, got " + memoryLimit);
+            }
+            if (threads < 1 || rawBlockEvents < 1 || auditMergeWindow == null || auditMergeWindow.isNegative()) {
+                throw new IllegalArgumentException("invalid store options: threads " + threads + ", rawBlockEvents "
+                        + rawBlockEvents + ", auditMergeWindow " + auditMergeWindow);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options("1GB", 2, 3, 8192, Duration.ofHours(24));
+        }
+    }
+
+    /**
+     * @param rows               stored events
+     * @param fileBytes          size of trail.duckdb
+     * @param walBytes           size of trail.duckdb.wal (0 after a checkpoint)
+     * @param rawBytes           original payload bytes kept
+     * @param rawCompressedBytes those payloads compressed: the size of the block files under DIR/raw
+     */
+    public record Stats(long rows, long fileBytes, long walBytes, long rawBytes, long rawCompressedBytes) {
+        /** Bytes on disk per event: DuckDB file, WAL and payload blocks. */
+        public double bytesPerEvent() {
+            return rows == 0 ? 0 : (double) (fileBytes + walBytes + rawCompressedBytes) / rows;
+        }
+
+        /** Bytes on disk per event without the payloads (DuckDB file and WAL). */
+        public double tableBytesPerEvent() {
+            return rows == 0 ? 0 : (double) (fileBytes + walBytes) / rows;
+        }
+    }
+
+    /** Work on a connection of the store (package-private executor for aggregations and tests). */
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** The DuckDB file inside the data directory. */
+    public static final String FILE_NAME = "trail.duckdb";
+    /** Rows per staged CSV file: small enough to overlap staging with loading, large enough per statement. */
+    private static final int STAGE_CHUNK_ROWS = 16_384;
+
+    private final Path dataDir;
+    private final Path stageDir;
+    private final FilterCompiler compiler;
+    private final Options options;
+    private final DuckDBConnection writer;
+    private final List<Schema.Column> columns;
+    private final List<Field> fields = Fields.stored();
+    private final String selectFields;
+    private final ExecutorService compressors;
+    private static final AtomicLong STAGE_SEQ = new AtomicLong(); // unique staging file names per process
+    private final CsvStager stager;
+    private final RawFiles rawFiles;
+    private final ExecutorService stagingThread;
+    private final String insertSql;
+    private long nextBlockId;
+    private volatile boolean closed;
+
+    private DuckDbEventStore(Path dataDir, FilterCompiler compiler, Options options) throws SQLException, IOException {
+        this.dataDir = dataDir;
+        this.compiler = compiler;
+        this.options = options;
+        Files.createDirectories(dataDir);
+        Path shm = Path.of("/dev/shm");
+        this.stageDir = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Files.createDirectories(dataDir.resolve("tmp"));
+        removeStaleStagingFiles(stageDir);
+        this.rawFiles = new RawFiles(dataDir.resolve("raw"));
+        try {
+            Class.forName("org.duckdb.DuckDBDriver");
+        } catch (ClassNotFoundException e) {
+            throw new SQLException("DuckDB JDBC driver missing", e);
+        }
+        Properties p = new Properties();
+        p.setProperty("memory_limit", options.memoryLimit());
+        p.setProperty("threads", Integer.toString(options.threads()));
+        p.setProperty("temp_directory", dataDir.resolve("tmp").toString());
+        this.writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dataDir.resolve(FILE_NAME), p);
+        try {
+            this.columns = Schema.ensure(writer);
+            try (Statement s = writer.createStatement();
+                 ResultSet r = s.executeQuery("SELECT coalesce(max(block_id), 0) + 1 FROM raw_blocks")) {
+                r.next();
+                this.nextBlockId = r.getLong(1);
+            }
+            writer.setAutoCommit(false);
+        } catch (SQLException | RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+        StringBuilder sel = new StringBuilder();
+        for (Field f : fields) {
+            sel.append(sel.isEmpty() ? "" : ", ").append(f.column());
+        }
+        this.selectFields = sel.toString();
+        this.stager = new CsvStager(columns);
+        StringBuilder names = new StringBuilder();
+        for (Schema.Column c : columns) {
+            names.append(names.isEmpty() ? "" : ", ").append(c.name());
+        }
+        this.insertSql = "INSERT INTO " + Schema.EVENTS + " (" + names + ") SELECT " + stager.selectList() + " FROM ";
+        this.stagingThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "podtrail-stage");
+            t.setDaemon(true);
+            return t;
+        });
+        this.compressors = Executors.newFixedThreadPool(Math.max(1, options.threads()), r -> {
+            Thread t = new Thread(r, "podtrail-raw-compress");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Opens (creating if needed) the store in dataDir; only the empty filter is understood. */
+    public static DuckDbEventStore open(Path dataDir) {
+        return open(dataDir, FilterCompiler.EMPTY_ONLY, Options.defaults());
+    }
+
+    public static DuckDbEventStore open(Path dataDir, FilterCompiler compiler) {
+        return open(dataDir, compiler, Options.defaults());
+    }
+
+    public static DuckDbEventStore open(Path dataDir, FilterCompiler compiler, Options options) {
+        try {
+            return new DuckDbEventStore(dataDir, compiler, options);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the store in " + dataDir + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ append
+
+    /** A Kubernetes API request being merged: the current row, its stage bits, and where it is stored. */
+    private static final class Request {
+        Event event;
+        int stages;
+        Long storedTime; // evt.time of the stored row, null when new
+        boolean dirty;
+    }
+
+    @Override
+    public synchronized AppendResult append(List<Event> events) {
+        ensureOpen();
+        if (events.isEmpty()) {
+            return new AppendResult(0, 0, 0);
+        }
+        long duplicates = 0;
+        long merged = 0;
+        Map<Long, Event> fresh = new LinkedHashMap<>(events.size() * 2);
+        Map<Long, Request> requests = new LinkedHashMap<>();
+        List<Event> stages = new ArrayList<>();
+        for (Event e : events) {
+            if (e.getLong(Fields.ID) == null || e.getLong(Fields.TIME) == null) {
+                throw new IllegalArgumentException("podtrail.id and evt.time are required: " + e);
+            }
+            if (e.kind() == EventKind.K8S_API) {
+                stages.add(e);
+            } else if (fresh.putIfAbsent(e.id(), e) != null) {
+                duplicates++;
+            }
+        }
+        try {
+            if (!fresh.isEmpty()) {
+                long min = Long.MAX_VALUE;
+                long max = Long.MIN_VALUE;
+                for (Event e : fresh.values()) {
+                    min = Math.min(min, e.time());
+                    max = Math.max(max, e.time());
+                }
+                long t0 = System.nanoTime();
+                List<Long> found = storedIds(fresh.keySet(), min, max);
+                trace("dedup query", t0);
+                for (long id : found) {
+                    if (fresh.remove(id) != null) {
+                        duplicates++;
+                    }
+                }
+            }
+            if (!stages.isEmpty()) {
+                loadStoredRequests(stages, requests);
+                for (Event s : stages) {
+                    Request r = requests.get(s.id());
+                    int bit = AuditMerge.bit(s);
+                    if (r == null) {
+                        r = new Request();
+                        r.event = s;
+                        r.stages = bit;
+                        r.dirty = true;
+                        requests.put(s.id(), r);
+                    } else if ((r.stages & bit) != 0) {
+                        duplicates++;
+                    } else {
+                        r.event = AuditMerge.merge(r.event, s);
+                        r.stages |= bit;
+                        r.dirty = true;
+                        merged++;
+                    }
+                }
+            }
+            List<Event> rows = new ArrayList<>(fresh.size() + requests.size());
+            rows.addAll(fresh.values());
+            Map<Event, Integer> stageBits = new IdentityHashMap<>();
+            List<Request> replaced = new ArrayList<>();
+            long newRequests = 0;
+            for (Request r : requests.values()) {
+                if (!r.dirty) {
+                    continue;
+                }
+                rows.add(r.event);
+                stageBits.put(r.event, r.stages);
+                if (r.storedTime != null) {
+                    replaced.add(r);
+                } else {
+                    newRequests++;
+                }
+            }
+            if (!rows.isEmpty()) {
+                write(rows, stageBits, replaced);
+            }
+            long tc = System.nanoTime();
+            writer.commit();
+            trace("commit", tc);
+            return new AppendResult(fresh.size() + newRequests, duplicates, merged);
+        } catch (SQLException | IOException | RuntimeException e) {
+            rollbackQuietly();
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("append failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Ids among the given ones that are stored with evt.time in [min, max]. Fresh input arrives in time
+     * order, so the range usually holds no stored row at all: a count (answered from zone maps and a few
+     * row groups) decides; a small range loads its ids; a large one joins against the batch's ids.
+     */
+    private List<Long> storedIds(Set<Long> ids, long min, long max) throws SQLException {
+        long inRange;
+        try (PreparedStatement ps = writer.prepareStatement("SELECT count(*) FROM " + Schema.EVENTS + " WHERE evt_time BETWEEN ? AND ?")) {
+            ps.setLong(1, min);
+            ps.setLong(2, max);
+            try (ResultSet r = ps.executeQuery()) {
+                r.next();
+                inRange = r.getLong(1);
+            }
+        }
+        List<Long> found = new ArrayList<>();
+        if (inRange == 0) {
+            return found;
+        }
+        boolean small = inRange <= 4L * ids.size();
+        String sql = "SELECT podtrail_id FROM " + Schema.EVENTS + " WHERE evt_time BETWEEN ? AND ?"
+                + (small ? "" : " AND podtrail_id IN (SELECT unnest(?::BIGINT[]))");
+        try (PreparedStatement ps = writer.prepareStatement(sql)) {
+            ps.setLong(1, min);
+            ps.setLong(2, max);
+            if (!small) {
+                ps.setObject(3, writer.createArrayOf("BIGINT", ids.toArray(new Long[0])));
+            }
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    long id = r.getLong(1);
+                    if (ids.contains(id)) {
+                        found.add(id);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private void loadStoredRequests(List<Event> stages, Map<Long, Request> requests) throws SQLException {
+        long window = options.auditMergeWindow().toNanos();
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        Set<Long> ids = new HashSet<>();
+        for (Event e : stages) {
+            min = Math.min(min, e.time());
+            max = Math.max(max, e.time());
+            ids.add(e.id());
+        }
+        String sql = "SELECT " + selectFields + ", " + Schema.STAGES + ", " + Schema.RAW_BLOCK + ", " + Schema.RAW_IDX
+                + " FROM " + Schema.EVENTS + " WHERE evt_time BETWEEN ? AND ? AND podtrail_id IN (SELECT unnest(?::BIGINT[]))";
+        try (PreparedStatement ps = writer.prepareStatement(sql)) {
+            ps.setLong(1, satSub(min, window));
+            ps.setLong(2, satAdd(max, window));
+            ps.setObject(3, writer.createArrayOf("BIGINT", ids.toArray(new Long[0])));
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    Event e = readEvent(r);
+                    int n = fields.size();
+                    Request req = new Request();
+                    req.stages = r.getInt(n + 1);
+                    if (r.wasNull()) {
+                        req.stages = AuditMerge.bit(e);
+                    }
+                    long block = r.getLong(n + 2);
+                    if (!r.wasNull()) {
+                        e.raw(readRaw(writer, rawFiles, block, r.getInt(n + 3)));
+                    }
+                    req.event = e;
+                    req.storedTime = e.time();
+                    requests.put(e.id(), req);
+                }
+            }
+        }
+    }
+
+    private void write(List<Event> rows, Map<Event, Integer> stageBits, List<Request> replaced) throws SQLException, IOException {
+        rows.sort(Comparator.comparingLong(Event::time));
+        // Payload blocks: assign references, compress in the background while staging the rows.
+        List<CsvStager.Row> staged = new ArrayList<>(rows.size());
+        List<List<byte[]>> blocks = new ArrayList<>();
+        List<byte[]> current = null;
+        long firstBlock = nextBlockId;
+        for (Event e : rows) {
+            long block = -1;
+            int idx = -1;
+            if (e.raw() != null) {
+                if (current == null || current.size() == options.rawBlockEvents()) {
+                    current = new ArrayList<>(Math.min(options.rawBlockEvents(), rows.size()));
+                    blocks.add(current);
+                }
+                block = firstBlock + blocks.size() - 1;
+                idx = current.size();
+                current.add(e.raw());
+            }
+            staged.add(new CsvStager.Row(e, block, idx, stageBits.getOrDefault(e, 0)));
+        }
+        List<Future<byte[]>> compressed = new ArrayList<>();
+        for (List<byte[]> b : blocks) {
+            compressed.add(compressors.submit(() -> RawBlocks.compress(b, options.zstdLevel())));
+        }
+        // Rows are staged in chunks by the staging thread while DuckDB loads the previous chunk.
+        List<Future<Path>> chunks = new ArrayList<>();
+        for (int from = 0; from < staged.size(); from += STAGE_CHUNK_ROWS) {
+            List<CsvStager.Row> chunk = staged.subList(from, Math.min(staged.size(), from + STAGE_CHUNK_ROWS));
+            chunks.add(stagingThread.submit(() -> stage(chunk)));
+        }
+        long t0 = System.nanoTime();
+        try {
+            if (!replaced.isEmpty()) {
+                try (PreparedStatement ps = writer.prepareStatement(
+                        "DELETE FROM " + Schema.EVENTS + " WHERE podtrail_id = ? AND evt_time = ?")) {
+                    for (Request r : replaced) {
+                        ps.setLong(1, r.event.id());
+                        ps.setLong(2, r.storedTime);
+                        ps.executeUpdate();
+                    }
+                }
+            }
+            long loaded = 0;
+            try (Statement s = writer.createStatement()) {
+                for (Future<Path> chunk : chunks) {
+                    Path file = chunk.get();
+                    try {
+                        loaded += s.executeUpdate(insertSql + stager.readCsv(file.toString()));
+                    } finally {
+                        Files.deleteIfExists(file);
+                    }
+                }
+            }
+            if (loaded != rows.size()) {
+                throw new IllegalStateException("staged " + rows.size() + " rows but loaded " + loaded);
+            }
+            trace("stage+load " + rows.size() + " rows", t0);
+            t0 = System.nanoTime();
+            if (!blocks.isEmpty()) {
+                List<byte[]> data = new ArrayList<>(blocks.size());
+                for (Future<byte[]> f : compressed) {
+                    data.add(f.get());
+                }
+                // Durable before the rows that reference them are committed; a block written by an
+                // append that then fails is unreferenced and overwritten by the next append.
+                rawFiles.write(firstBlock, data);
+                try (PreparedStatement ps = writer.prepareStatement(
+                        "INSERT INTO raw_blocks (block_id, codec, n, raw_bytes, stored_bytes) VALUES (?, ?, ?, ?, ?)")) {
+                    for (int i = 0; i < blocks.size(); i++) {
+                        ps.setLong(1, firstBlock + i);
+                        ps.setString(2, RawBlocks.CODEC);
+                        ps.setInt(3, blocks.get(i).size());
+                        ps.setLong(4, RawBlocks.rawBytes(blocks.get(i)));
+                        ps.setLong(5, data.get(i).length);
+                        ps.executeUpdate();
+                    }
+                }
+            }
+            trace("raw blocks", t0);
+            nextBlockId = firstBlock + blocks.size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("staging failed: " + e.getCause(), e.getCause());
+        } finally {
+            for (Future<byte[]> f : compressed) {
+                f.cancel(false);
+            }
+            for (Future<Path> f : chunks) {
+                // wait for staging tasks still running, then remove their files
+                try {
+                    Files.deleteIfExists(f.get());
+                } catch (InterruptedException | ExecutionException | IOException ignored) {
+                    // nothing staged or already gone
+                }
+            }
+        }
+    }
+
+    /** Staging files left behind by processes that died mid-append (they hold nothing committed). */
+    private static void removeStaleStagingFiles(Path dir) {
+        try (var files = Files.newDirectoryStream(dir, "podtrail-stage-*.csv")) {
+            for (Path f : files) {
+                String[] parts = f.getFileName().toString().split("-");
+                try {
+                    long pid = Long.parseLong(parts[2]);
+                    if (ProcessHandle.of(pid).isEmpty()) {
+                        Files.deleteIfExists(f);
+                    }
+                } catch (RuntimeException | IOException ignored) {
+                    // not ours or already gone
+                }
+            }
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    /** Writes rows into a new staging file (on the staging thread, which owns the stager). */
+    private Path stage(List<CsvStager.Row> rows) throws IOException {
+        stager.reset();
+        for (CsvStager.Row row : rows) {
+            stager.add(row);
+        }
+        Path file = stageDir.resolve("podtrail-stage-" + ProcessHandle.current().pid() + "-" + STAGE_SEQ.incrementAndGet() + ".csv");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            stager.writeTo(out);
+        }
+        return file;
+    }
+
+    private static final boolean TRACE = Boolean.getBoolean("podtrail.store.trace");
+
+    private static void trace(String what, long startNs) {
+        if (TRACE) {
+            System.err.printf("[store] %s: %.1f ms%n", what, (System.nanoTime() - startNs) / 1e6);
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            writer.rollback();
+        } catch (SQLException ignored) {
+            // the original failure matters more
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ read
+
+    @Override
+    public EventPage query(EventQuery query) {
+        ensureOpen();
+        SqlFragment filter = compiler.compile(query.filter());
+        StringBuilder sql = new StringBuilder("SELECT ").append(selectFields).append(" FROM ").append(Schema.EVENTS)
+                .append(" WHERE (").append(filter.sql()).append(')');
+        List<Object> params = new ArrayList<>(filter.params());
+        if (query.fromNs() != null) {
+            sql.append(" AND evt_time >= ?");
+            params.add(query.fromNs());
+        }
+        if (query.toNs() != null) {
+            sql.append(" AND evt_time < ?");
+            params.add(query.toNs());
+        }
+        if (query.cursor() != null) {
+            long[] c = decodeCursor(query.cursor());
+            sql.append(" AND (evt_time < ? OR (evt_time = ? AND podtrail_id < ?))");
+            params.add(c[0]);
+            params.add(c[0]);
+            params.add(c[1]);
+        }
+        sql.append(" ORDER BY evt_time DESC, podtrail_id DESC LIMIT ?");
+        params.add((long) query.limit() + 1);
+        return withConnection(c -> {
+            List<Event> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                bind(c, ps, params);
+                try (ResultSet r = ps.executeQuery()) {
+                    while (r.next()) {
+                        out.add(readEvent(r));
+                    }
+                }
+            }
+            String next = null;
+            if (out.size() > query.limit()) {
+                out.remove(out.size() - 1);
+                Event last = out.get(out.size() - 1);
+                next = encodeCursor(last.time(), last.id());
+            }
+            return new EventPage(out, next);
+        });
+    }
+
+    @Override
+    public byte[] raw(long eventId) {
+        ensureOpen();
+        return withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + Schema.RAW_BLOCK + ", " + Schema.RAW_IDX + " FROM "
+                    + Schema.EVENTS + " WHERE podtrail_id = ? AND " + Schema.RAW_BLOCK + " IS NOT NULL LIMIT 1")) {
+                ps.setLong(1, eventId);
+                try (ResultSet r = ps.executeQuery()) {
+                    return r.next() ? readRaw(c, rawFiles, r.getLong(1), r.getInt(2)) : null;
+                }
+            }
+        });
+    }
+
+    @Override
+    public long count() {
+        ensureOpen();
+        return withConnection(c -> {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM " + Schema.EVENTS)) {
+                r.next();
+                return r.getLong(1);
+            }
+        });
+    }
+
+    /** Rows, bytes on disk and payload bytes. */
+    public Stats stats() {
+        ensureOpen();
+        return withConnection(c -> {
+            long rows;
+            long raw;
+            long rawCompressed;
+            try (Statement s = c.createStatement()) {
+                try (ResultSet r = s.executeQuery("SELECT count(*) FROM " + Schema.EVENTS)) {
+                    r.next();
+                    rows = r.getLong(1);
+                }
+                try (ResultSet r = s.executeQuery("SELECT coalesce(sum(raw_bytes), 0), coalesce(sum(stored_bytes), 0) FROM raw_blocks")) {
+                    r.next();
+                    raw = r.getLong(1);
+                    rawCompressed = r.getLong(2);
+                }
+            }
+            return new Stats(rows, size(dataDir.resolve(FILE_NAME)), size(dataDir.resolve(FILE_NAME + ".wal")), raw, rawCompressed);
+        });
+    }
+
+    /** Runs work on a fresh duplicate connection (aggregations, checkpoints, tests). */
+    <T> T withConnection(SqlWork<T> work) {
+        try (Connection c = writer.duplicate()) {
+            c.setAutoCommit(true); // each statement sees the latest committed appends
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("store query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes all changes into the database file (truncating the WAL). */
+    void checkpoint() {
+        synchronized (this) {
+            withConnection(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CHECKPOINT");
+                }
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        compressors.shutdownNow();
+        stagingThread.shutdownNow();
+        try {
+            writer.close();
+        } catch (SQLException e) {
+            throw new IllegalStateException("closing the store failed: " + e.getMessage(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("store is closed");
+        }
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.exists(p) ? Files.size(p) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static byte[] readRaw(Connection c, RawFiles files, long block, int idx) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT codec FROM raw_blocks WHERE block_id = ?")) {
+            ps.setLong(1, block);
+            try (ResultSet r = ps.executeQuery()) {
+                if (!r.next()) {
+                    return null;
+                }
+                return RawBlocks.extract(r.getString(1), files.read(block), idx);
+            } catch (IOException e) {
+                throw new SQLException("cannot read payload block " + block + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Reads the stored fields from the first columns of the current row. */
+    private Event readEvent(ResultSet r) throws SQLException {
+        Event e = new Event();
+        for (int i = 0; i < fields.size(); i++) {
+            Field f = fields.get(i);
+            Object v = r.getObject(i + 1);
+            if (v == null) {
+                continue;
+            }
+            e.set(f, switch (f.type()) {
+                case STRING, IP -> v.toString();
+                case LONG, TIME -> ((Number) v).longValue();
+                case BOOL -> (Boolean) v;
+                case STRING_LIST -> {
+                    Object[] a = (Object[]) ((Array) v).getArray();
+                    List<String> l = new ArrayList<>(a.length);
+                    for (Object o : a) {
+                        l.add(o == null ? null : o.toString());
+                    }
+                    yield java.util.Collections.unmodifiableList(l);
+                }
+                case STRING_MAP -> {
+                    Map<String, String> m = new LinkedHashMap<>();
+                    for (Map.Entry<?, ?> en : ((Map<?, ?>) v).entrySet()) {
+                        m.put(String.valueOf(en.getKey()), en.getValue() == null ? null : en.getValue().toString());
+                    }
+                    yield m;
+                }
+            });
+        }
+        return e;
+    }
+
+    private static void bind(Connection c, PreparedStatement ps, List<Object> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            Object p = params.get(i);
+            if (p instanceof List<?> l) {
+                ps.setObject(i + 1, c.createArrayOf(arrayType(l), l.toArray()));
+            } else if (p instanceof Integer n) {
+                ps.setLong(i + 1, n);
+            } else {
+                ps.setObject(i + 1, p);
+            }
+        }
+    }
+
+    private static String arrayType(List<?> l) {
+        Object first = l.isEmpty() ? null : l.get(0);
+        if (first instanceof Long || first instanceof Integer) {
+            return "BIGINT";
+        }
+        if (first instanceof BigInteger) {
+            return "HUGEINT";
+        }
+        if (first instanceof Boolean) {
+            return "BOOLEAN";
+        }
+        return "VARCHAR";
+    }
+
+    static String encodeCursor(long time, long id) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString((time + ":" + id).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static long[] decodeCursor(String cursor) {
+        try {
+            String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+            int colon = s.indexOf(':');
+            return new long[] {Long.parseLong(s.substring(0, colon)), Long.parseLong(s.substring(colon + 1))};
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("invalid cursor: " + cursor, e);
+        }
+    }
+
+    private static long satSub(long a, long b) {
+        long r = a - b;
+        return ((a ^ b) & (a ^ r)) < 0 ? Long.MIN_VALUE : r;
+    }
+
+    private static long satAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+}
