@@ -104,8 +104,6 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     private static final String FILE = "trail.duckdb";
-    /** Rows per staged CSV file: small enough to overlap staging with loading, large enough per statement. */
-    private static final int STAGE_CHUNK_ROWS = 16_384;
 
     private final Path dataDir;
     private final Path stageDir;
@@ -142,6 +140,10 @@ public final class DuckDbEventStore implements EventStore {
         p.setProperty("memory_limit", options.memoryLimit());
         p.setProperty("threads", Integer.toString(options.threads()));
         p.setProperty("temp_directory", dataDir.resolve("tmp").toString());
+        // Lets a parallel CSV scan fill one row group per 122,880-row batch instead of two partial ones
+        // (measured: faster, and no rewrite at the next checkpoint). Rows of a batch are close in time
+        // anyway, and queries order explicitly.
+        p.setProperty("preserve_insertion_order", "false");
         this.writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dataDir.resolve(FILE), p);
         try {
             this.columns = Schema.ensure(writer);
@@ -401,12 +403,9 @@ public final class DuckDbEventStore implements EventStore {
         for (List<byte[]> b : blocks) {
             compressed.add(compressors.submit(() -> RawBlocks.compress(b, options.zstdLevel())));
         }
-        // Rows are staged in chunks by the staging thread while DuckDB loads the previous chunk.
-        List<Future<Path>> chunks = new ArrayList<>();
-        for (int from = 0; from < staged.size(); from += STAGE_CHUNK_ROWS) {
-            List<CsvStager.Row> chunk = staged.subList(from, Math.min(staged.size(), from + STAGE_CHUNK_ROWS));
-            chunks.add(stagingThread.submit(() -> stage(chunk)));
-        }
+        // One staged file and one INSERT per batch: measured, 8 INSERTs of 15k rows in one transaction cost
+        // ~60% more than one of 122,880 (DuckDB compresses a whole row group once, at the end).
+        List<Future<Path>> chunks = List.of(stagingThread.submit(() -> stage(staged)));
         long t0 = System.nanoTime();
         try {
             if (!replaced.isEmpty()) {

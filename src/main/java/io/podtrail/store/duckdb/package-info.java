@@ -13,8 +13,8 @@
  * batch is sorted by evt.time before loading).
  *
  * <h2>Append</h2>
- * The JDBC Appender tops out around 100k rows/s, so each batch is staged as CSV files (chunks of 16k
- * rows, written by a staging thread while DuckDB loads the previous chunk) and loaded with
+ * The JDBC Appender tops out around 100k rows/s, so each batch is staged as one CSV file in
+ * {@code /dev/shm} (while the payload blocks compress on other threads) and loaded with one
  * {@code INSERT ... SELECT ... FROM read_csv(...)} with explicit column types; lists and maps travel as
  * JSON text and are cast in the SELECT. Everything of one append is one transaction; payload block
  * files are fsynced before it commits; DuckDB fsyncs the WAL on commit (verified with strace), so an
