@@ -434,15 +434,17 @@ public final class DuckDbEventStore implements EventStore {
                 }
                 // Durable before the rows that reference them are committed; a block written by an
                 // append that then fails is unreferenced and overwritten by the next append.
-                rawFiles.write(firstBlock, data);
-                try (PreparedStatement ps = writer.prepareStatement(
-                        "INSERT INTO raw_blocks (block_id, codec, n, raw_bytes, stored_bytes) VALUES (?, ?, ?, ?, ?)")) {
+                long[] offsets = rawFiles.write(firstBlock, data);
+                try (PreparedStatement ps = writer.prepareStatement("INSERT INTO raw_blocks "
+                        + "(block_id, codec, n, raw_bytes, stored_bytes, segment, seg_offset) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                     for (int i = 0; i < blocks.size(); i++) {
                         ps.setLong(1, firstBlock + i);
                         ps.setString(2, RawBlocks.CODEC);
                         ps.setInt(3, blocks.get(i).size());
                         ps.setLong(4, RawBlocks.rawBytes(blocks.get(i)));
                         ps.setLong(5, data.get(i).length);
+                        ps.setLong(6, firstBlock);
+                        ps.setLong(7, offsets[i]);
                         ps.executeUpdate();
                     }
                 }
@@ -663,13 +665,14 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     private static byte[] readRaw(Connection c, RawFiles files, long block, int idx) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT codec FROM raw_blocks WHERE block_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT codec, segment, seg_offset, stored_bytes FROM raw_blocks WHERE block_id = ?")) {
             ps.setLong(1, block);
             try (ResultSet r = ps.executeQuery()) {
                 if (!r.next()) {
                     return null;
                 }
-                return RawBlocks.extract(r.getString(1), files.read(block), idx);
+                return RawBlocks.extract(r.getString(1), files.read(r.getLong(2), r.getLong(3), r.getInt(4)), idx);
             } catch (IOException e) {
                 throw new SQLException("cannot read payload block " + block + ": " + e.getMessage(), e);
             }

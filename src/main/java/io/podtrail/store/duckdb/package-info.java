@@ -6,7 +6,7 @@
  * stored catalogue field, see {@link io.podtrail.store.duckdb.Schema} for the column conventions the
  * filter compiler relies on), {@code raw_blocks} (the list of payload blocks) and
  * {@code podtrail_schema} (schema version for migrations). Original payloads are zstd-compressed in
- * blocks of {@code rawBlockEvents} events, one file per block under {@code DIR/raw}
+ * blocks of {@code rawBlockEvents} events, stored in one segment file per append under {@code DIR/raw}
  * ({@link io.podtrail.store.duckdb.RawFiles} explains why not a BLOB column); each event row references
  * its block and index. No secondary indexes: queries rely on
  * zone maps over {@code evt_time}, which prune well because rows are appended in time order (each
