@@ -22,9 +22,9 @@
  *
  * <p>Batch size: DuckDB writes a transaction's rows straight into the database file once they fill a
  * row group (122,880 rows); smaller transactions go through the WAL and are compressed again by the
- * checkpoint that follows once the WAL exceeds {@code checkpoint_threshold}. Batches of one or two row
- * groups (122,880 or 245,760 events) are the most efficient; 50k-100k is fine; tiny batches pay a
- * commit (fsync) each.
+ * checkpoint that follows once the WAL exceeds {@code checkpoint_threshold} (measured: 100k rows from
+ * a table took ~960 ms with autocommit, 122,880 rows ~580 ms). Batches of a multiple of 122,880 events
+ * are the most efficient; 50k-100k is fine; tiny batches pay a commit (fsync) each.
  *
  * <h2>Idempotency and audit stages</h2>
  * Duplicates within a batch are dropped in memory. Stored duplicates are found with a count over the
