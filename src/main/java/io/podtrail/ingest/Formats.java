@@ -69,31 +69,57 @@ public final class Formats {
         return detect(buf, 0, n);
     }
 
-    /** Detection on a byte prefix of the input (see {@link #detect(BufferedInputStream)}). */
+    /**
+     * Detection on a byte prefix of the input (see {@link #detect(BufferedInputStream)}): the first record
+     * that some format recognizes decides, so a broken first line does not hide a good file behind it.
+     */
     public static Optional<SourceFormat> detect(byte[] buf, int off, int len) throws UnknownFormatException {
-        int i = off;
         int end = off + len;
         long line = 1;
-        while (i < end && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'
-                || (buf[i] == (byte) 0xEF && i + 2 < end && buf[i + 1] == (byte) 0xBB && buf[i + 2] == (byte) 0xBF))) {
-            if (buf[i] == '\n') {
-                line++;
+        String firstProblem = null;
+        int i = off;
+        while (i < end) {
+            int lineEnd = i;
+            while (lineEnd < end && buf[lineEnd] != '\n') {
+                lineEnd++;
             }
-            i += buf[i] == (byte) 0xEF ? 3 : 1;
+            int j = i;
+            while (j < lineEnd && (buf[j] == ' ' || buf[j] == '\t' || buf[j] == '\r'
+                    || (buf[j] == (byte) 0xEF && j + 2 < lineEnd && buf[j + 1] == (byte) 0xBB && buf[j + 2] == (byte) 0xBF))) {
+                j += buf[j] == (byte) 0xEF ? 3 : 1;
+            }
+            if (j < lineEnd) {
+                String problem;
+                if (buf[j] != '{') {
+                    problem = "the first record (line " + line + ") is not a JSON object";
+                } else {
+                    List<String> keys = new ArrayList<>();
+                    SourceFormat f = classify(topLevel(buf, j, end - j, keys));
+                    if (f != null) {
+                        return Optional.of(f);
+                    }
+                    problem = "the first record (line " + line + ") has keys " + keys;
+                }
+                if (firstProblem == null) {
+                    firstProblem = problem;
+                }
+            }
+            i = lineEnd + 1;
+            line++;
         }
-        if (i >= end) {
+        if (firstProblem == null) {
             return Optional.empty();
         }
-        if (buf[i] != '{') {
-            throw new UnknownFormatException("cannot detect the input format: the first record (line " + line
-                    + ") is not a JSON object; " + EXPECTED);
-        }
+        throw new UnknownFormatException("cannot detect the input format: " + firstProblem
+                + " and no later record in the first " + (PEEK_BYTES / 1024) + " KiB is recognized; " + EXPECTED);
+    }
+
+    /** Top-level keys of the JSON object at buf[from], with scalar values as text and "{}"/"[]" for containers. */
+    private static Map<String, String> topLevel(byte[] buf, int from, int len, List<String> keys) {
         Map<String, String> top = new HashMap<>();
-        List<String> keys = new ArrayList<>();
-        try (JsonParser p = JsonEventSource.MAPPER.getFactory().createParser(buf, i, end - i)) {
+        try (JsonParser p = JsonEventSource.MAPPER.getFactory().createParser(buf, from, len)) {
             p.nextToken(); // START_OBJECT
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
                 if (keys.size() < 50) {
@@ -103,18 +129,13 @@ public final class Formats {
                     top.put(name, v == JsonToken.START_OBJECT ? "{}" : "[]");
                     p.skipChildren();
                 } else {
-                    top.put(name, v == JsonToken.VALUE_STRING ? p.getText() : v == JsonToken.VALUE_NULL ? null : p.getText());
+                    top.put(name, v == JsonToken.VALUE_NULL ? null : p.getText());
                 }
             }
         } catch (IOException e) {
-            // a truncated or broken first record: decide on the keys seen so far
+            // a truncated or broken record: decide on the keys seen so far
         }
-        SourceFormat f = classify(top);
-        if (f == null) {
-            throw new UnknownFormatException("cannot detect the input format: the first record (line " + line
-                    + ") has keys " + keys + "; " + EXPECTED);
-        }
-        return Optional.of(f);
+        return top;
     }
 
     private static final String EXPECTED = "expected a Kubernetes audit event (auditID, stage, kind Event/EventList), "

@@ -128,8 +128,7 @@ public final class IngestPipeline implements AutoCloseable {
                 }
                 actual = detected.get();
             } catch (Formats.UnknownFormatException e) {
-                reject(new Rejection(origin, 1, "unknown format: " + e.getMessage()
-                        + " (use --format to say which it is)", ""), summary);
+                reject(new Rejection(origin, 1, "unknown format: " + e.getMessage(), firstLine(buffered)), summary);
                 return;
             }
         }
@@ -148,6 +147,18 @@ public final class IngestPipeline implements AutoCloseable {
             }
         });
         summary.addRead(actual.id(), accepted[0]);
+    }
+
+    /** The first line of a buffered stream (at most 64 KiB), without consuming it: kept with a rejection. */
+    private static String firstLine(BufferedInputStream in) throws IOException {
+        in.mark(Formats.PEEK_BYTES + 1);
+        byte[] buf = in.readNBytes(Formats.PEEK_BYTES);
+        in.reset();
+        int n = 0;
+        while (n < buf.length && buf[n] != '\n') {
+            n++;
+        }
+        return new String(buf, 0, n, StandardCharsets.UTF_8);
     }
 
     private void reject(Rejection r, IngestSummary summary) {

@@ -105,8 +105,6 @@ public final class DuckDbEventStore implements EventStore {
 
     /** The DuckDB file inside the data directory. */
     public static final String FILE_NAME = "trail.duckdb";
-    /** Rows per staged CSV file: small enough to overlap staging with loading, large enough per statement. */
-    private static final int STAGE_CHUNK_ROWS = 16_384;
 
     private final Path dataDir;
     private final Path stageDir;
@@ -143,6 +141,10 @@ public final class DuckDbEventStore implements EventStore {
         p.setProperty("memory_limit", options.memoryLimit());
         p.setProperty("threads", Integer.toString(options.threads()));
         p.setProperty("temp_directory", dataDir.resolve("tmp").toString());
+        // Lets a parallel CSV scan fill one row group per 122,880-row batch instead of two partial ones
+        // (measured: faster, and no rewrite at the next checkpoint). Rows of a batch are close in time
+        // anyway, and queries order explicitly.
+        p.setProperty("preserve_insertion_order", "false");
         this.writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dataDir.resolve(FILE_NAME), p);
         try {
             this.columns = Schema.ensure(writer);
@@ -402,12 +404,9 @@ public final class DuckDbEventStore implements EventStore {
         for (List<byte[]> b : blocks) {
             compressed.add(compressors.submit(() -> RawBlocks.compress(b, options.zstdLevel())));
         }
-        // Rows are staged in chunks by the staging thread while DuckDB loads the previous chunk.
-        List<Future<Path>> chunks = new ArrayList<>();
-        for (int from = 0; from < staged.size(); from += STAGE_CHUNK_ROWS) {
-            List<CsvStager.Row> chunk = staged.subList(from, Math.min(staged.size(), from + STAGE_CHUNK_ROWS));
-            chunks.add(stagingThread.submit(() -> stage(chunk)));
-        }
+        // One staged file and one INSERT per batch: measured, 8 INSERTs of 15k rows in one transaction cost
+        // ~60% more than one of 122,880 (DuckDB compresses a whole row group once, at the end).
+        Future<Path> stagedFile = stagingThread.submit(() -> stage(staged));
         long t0 = System.nanoTime();
         try {
             if (!replaced.isEmpty()) {
@@ -420,16 +419,9 @@ public final class DuckDbEventStore implements EventStore {
                     }
                 }
             }
-            long loaded = 0;
+            long loaded;
             try (Statement s = writer.createStatement()) {
-                for (Future<Path> chunk : chunks) {
-                    Path file = chunk.get();
-                    try {
-                        loaded += s.executeUpdate(insertSql + stager.readCsv(file.toString()));
-                    } finally {
-                        Files.deleteIfExists(file);
-                    }
-                }
+                loaded = s.executeUpdate(insertSql + stager.readCsv(stagedFile.get().toString()));
             }
             if (loaded != rows.size()) {
                 throw new IllegalStateException("staged " + rows.size() + " rows but loaded " + loaded);
@@ -443,15 +435,17 @@ public final class DuckDbEventStore implements EventStore {
                 }
                 // Durable before the rows that reference them are committed; a block written by an
                 // append that then fails is unreferenced and overwritten by the next append.
-                rawFiles.write(firstBlock, data);
-                try (PreparedStatement ps = writer.prepareStatement(
-                        "INSERT INTO raw_blocks (block_id, codec, n, raw_bytes, stored_bytes) VALUES (?, ?, ?, ?, ?)")) {
+                long[] offsets = rawFiles.write(firstBlock, data);
+                try (PreparedStatement ps = writer.prepareStatement("INSERT INTO raw_blocks "
+                        + "(block_id, codec, n, raw_bytes, stored_bytes, segment, seg_offset) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                     for (int i = 0; i < blocks.size(); i++) {
                         ps.setLong(1, firstBlock + i);
                         ps.setString(2, RawBlocks.CODEC);
                         ps.setInt(3, blocks.get(i).size());
                         ps.setLong(4, RawBlocks.rawBytes(blocks.get(i)));
                         ps.setLong(5, data.get(i).length);
+                        ps.setLong(6, firstBlock);
+                        ps.setLong(7, offsets[i]);
                         ps.executeUpdate();
                     }
                 }
@@ -467,13 +461,12 @@ public final class DuckDbEventStore implements EventStore {
             for (Future<byte[]> f : compressed) {
                 f.cancel(false);
             }
-            for (Future<Path> f : chunks) {
-                // wait for staging tasks still running, then remove their files
-                try {
-                    Files.deleteIfExists(f.get());
-                } catch (InterruptedException | ExecutionException | IOException ignored) {
-                    // nothing staged or already gone
-                }
+            try { // wait for the staging task if it is still running, then remove its file
+                Files.deleteIfExists(stagedFile.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | IOException ignored) {
+                // nothing staged or already gone
             }
         }
     }
@@ -673,13 +666,14 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     private static byte[] readRaw(Connection c, RawFiles files, long block, int idx) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT codec FROM raw_blocks WHERE block_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT codec, segment, seg_offset, stored_bytes FROM raw_blocks WHERE block_id = ?")) {
             ps.setLong(1, block);
             try (ResultSet r = ps.executeQuery()) {
                 if (!r.next()) {
                     return null;
                 }
-                return RawBlocks.extract(r.getString(1), files.read(block), idx);
+                return RawBlocks.extract(r.getString(1), files.read(r.getLong(2), r.getLong(3), r.getInt(4)), idx);
             } catch (IOException e) {
                 throw new SQLException("cannot read payload block " + block + ": " + e.getMessage(), e);
             }

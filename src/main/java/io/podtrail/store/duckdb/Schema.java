@@ -86,7 +86,8 @@ final class Schema {
             s.execute(ddl.append(')').toString());
             // Payload blocks live in files (DIR/raw): a growing BLOB table is rewritten by every checkpoint.
             s.execute("CREATE TABLE IF NOT EXISTS raw_blocks (block_id BIGINT NOT NULL, codec VARCHAR NOT NULL, "
-                    + "n INTEGER NOT NULL, raw_bytes BIGINT NOT NULL, stored_bytes BIGINT NOT NULL)");
+                    + "n INTEGER NOT NULL, raw_bytes BIGINT NOT NULL, stored_bytes BIGINT NOT NULL, "
+                    + "segment BIGINT NOT NULL, seg_offset BIGINT NOT NULL)");
             // Additive catalogue changes: add columns for new stored fields.
             Set<String> existing = new HashSet<>();
             try (ResultSet r = s.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_name = '"
