@@ -178,6 +178,53 @@ public final class Fields {
         return Collections.unmodifiableMap(ALIASES);
     }
 
+    /**
+     * The field name (or alias) closest to a misspelt one, when it is close enough to be a typo, for
+     * "did you mean" hints in filter errors and native-format rejections.
+     *
+     * @param storedOnly only consider fields that have a column (names a native event may carry)
+     */
+    public static Optional<String> closest(String name, boolean storedOnly) {
+        if (name.length() > 64) {
+            return Optional.empty();
+        }
+        List<String> names = new ArrayList<>();
+        (storedOnly ? STORED : ALL).forEach(f -> names.add(f.name()));
+        if (!storedOnly) {
+            names.addAll(ALIASES.keySet());
+        }
+        String best = null;
+        int bestD = Integer.MAX_VALUE;
+        for (String n : names) {
+            int d = editDistance(name, n);
+            if (d < bestD) {
+                bestD = d;
+                best = n;
+            }
+        }
+        int limit = Math.max(1, Math.min(3, name.length() / 4));
+        return bestD <= limit ? Optional.of(best) : Optional.empty();
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
     /** Looks a field up by name or alias (without any bracketed argument). */
     public static Optional<Field> byName(String name) {
         String target = ALIASES.getOrDefault(name, name);

@@ -152,42 +152,8 @@ public final class PodtrailJsonSource extends JsonEventSource {
         return new RecordException("field '" + f.name() + "' is " + describe(v) + ", expected " + expected);
     }
 
-    /** The closest stored field name within edit distance 2, or null. */
+    /** The closest stored field name when the key looks like a typo of one, or null. */
     static String suggest(String key) {
-        if (key.length() > 64) {
-            return null;
-        }
-        String best = null;
-        int bestD = 3;
-        for (Field f : Fields.stored()) {
-            int d = distance(key, f.name(), bestD);
-            if (d < bestD) {
-                bestD = d;
-                best = f.name();
-            }
-        }
-        return best;
-    }
-
-    private static int distance(String a, String b, int cap) {
-        if (Math.abs(a.length() - b.length()) >= cap) {
-            return cap;
-        }
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + c);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return Fields.closest(key, true).orElse(null);
     }
 }

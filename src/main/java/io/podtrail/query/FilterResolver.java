@@ -302,38 +302,6 @@ public final class FilterResolver {
 
     /** The closest catalogue field name or alias, when it is close enough to be a typo. */
     static Optional<String> suggestion(String name) {
-        String best = null;
-        int bestD = Integer.MAX_VALUE;
-        List<String> names = new ArrayList<>();
-        Fields.all().forEach(f -> names.add(f.name()));
-        names.addAll(Fields.aliases().keySet());
-        for (String n : names) {
-            int d = distance(name, n);
-            if (d < bestD) {
-                bestD = d;
-                best = n;
-            }
-        }
-        int limit = Math.max(1, Math.min(3, name.length() / 4));
-        return bestD <= limit ? Optional.of(best) : Optional.empty();
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return Fields.closest(name, false);
     }
 }

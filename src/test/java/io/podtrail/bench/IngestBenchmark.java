@@ -116,7 +116,7 @@ public final class IngestBenchmark {
         }
         log("  %,d events in %.1f s (%.1f s with close): %,.0f events/s", s.read(), durable, closed, s.read() / durable);
         return new Row("Podtrail (DuckDB)", name, s.read(), durable, st.fileBytes() + st.walBytes(), st.rawCompressedBytes(),
-                String.format("%,d stored (audit stages merged); close+checkpoint %.1f s", st.rows(), closed - durable));
+                (st.rows() == s.read() ? "" : String.format("%,d requests after merging their stages; ", st.rows())) + String.format("close %.1f s", closed - durable));
     }
 
     private static List<Row> postgres(Path work, Path csv, long events) throws Exception {

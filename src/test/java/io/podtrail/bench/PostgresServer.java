@@ -39,7 +39,7 @@ public final class PostgresServer implements AutoCloseable {
             throw new IllegalStateException("PostgreSQL 15 not found under " + BIN + ": apt-get install -y postgresql-15 postgresql-contrib");
         }
         Files.createDirectories(parent);
-        Path dir = Files.createTempDirectory(parent, "pg-");
+        Path dir = Files.createTempDirectory(parent.toAbsolutePath(), "pg-");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
