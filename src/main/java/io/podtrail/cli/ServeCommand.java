@@ -1,0 +1,54 @@
+package io.podtrail.cli;
+
+import io.podtrail.server.PodtrailServer;
+import io.podtrail.server.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code podtrail serve}: the HTTP API for sensors (ingest) and analysts (queries). */
+@Command(name = "serve", description = {
+        "Run the HTTP API: sensors POST events to /api/v1/ingest/{k8s-audit,falco,tetragon,events},",
+        "analysts query /api/v1/events. Bearer tokens: podtrail token. See docs/server.md."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Mixin
+    DataDir dataDir;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to listen on (default: 127.0.0.1:7070, or the config file's).")
+    String listen;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (listen, tls, limits); see docs/server.md.")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig c = ServerConfig.defaults(dataDir.resolve());
+        if (config != null) {
+            c = ServerConfig.load(config, c);
+            if (dataDir.data != null) {
+                c = c.withDataDir(dataDir.data);
+            }
+        }
+        if (listen != null) {
+            c = c.withListen(listen);
+        }
+        PodtrailServer server = PodtrailServer.start(c);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "podtrail-shutdown"));
+        server.createdAdminToken().ifPresent(p -> System.out.println(
+                "podtrail serve: created an admin token in " + p.toAbsolutePath() + " (mode 0600); "
+                        + "create others with 'podtrail token create'"));
+        System.out.println("podtrail serve: listening on " + server.url() + " (data " + c.dataDir().toAbsolutePath() + ")");
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,180 @@
+package io.podtrail.server;
+
+import io.helidon.common.configurable.Resource;
+import io.helidon.common.tls.Tls;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.podtrail.query.Filter;
+import io.podtrail.query.FilterException;
+import io.podtrail.store.EventStore;
+import io.podtrail.store.duckdb.DuckDbEventStore;
+import io.podtrail.store.duckdb.DuckDbFilterSql;
+import io.podtrail.store.duckdb.FilterCompiler;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code podtrail serve}: the HTTP API in front of one data directory. {@link #start} opens the trail, the
+ * token file, the access log and the group committer, then listens; {@link #close} stops listening, commits
+ * what is queued and closes the trail.
+ *
+ * <p>Routes: ingest ({@link IngestApi}), reads ({@link QueryApi}), {@code /api/v1/openapi.json},
+ * {@code /healthz}, {@code /readyz}, {@code /metrics} (the last four open, without a token).
+ */
+public final class PodtrailServer implements AutoCloseable {
+
+    private static final Set<String> KNOWN_PATHS = Set.of("/api/v1/ingest/k8s-audit", "/api/v1/ingest/falco",
+            "/api/v1/ingest/tetragon", "/api/v1/ingest/events", "/api/v1/events", "/api/v1/fields",
+            "/api/v1/openapi.json", "/healthz", "/readyz", "/metrics");
+
+    private final ServerConfig config;
+    private final EventStore store;
+    private final TokenStore tokens;
+    private final GroupCommitter committer;
+    private final AccessLog access;
+    private final RejectedLog rejected;
+    private final Metrics metrics = new Metrics();
+    private final Optional<Path> createdAdminToken;
+    private WebServer web;
+
+    private PodtrailServer(ServerConfig config) {
+        this.config = config;
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + config.dataDir(), e);
+        }
+        this.tokens = new TokenStore(config.dataDir());
+        this.createdAdminToken = tokens.bootstrapAdmin();
+        this.store = DuckDbEventStore.open(config.dataDir(), FILTERS);
+        this.committer = new GroupCommitter(store, config.queueRequests(), config.queueEvents(),
+                config.commitEvents(), metrics);
+        this.access = new AccessLog(config.dataDir().resolve("access.log"));
+        this.rejected = new RejectedLog(config.dataDir().resolve("rejected"));
+    }
+
+    /** Filter text to SQL, with errors that carry the rendered filter (as the CLI's). */
+    static final FilterCompiler FILTERS = text -> {
+        try {
+            return DuckDbFilterSql.compile(Filter.compile(text));
+        } catch (FilterException e) {
+            throw new IllegalArgumentException("invalid filter\n" + e.render(text));
+        }
+    };
+
+    /** Opens everything and starts listening. */
+    public static PodtrailServer start(ServerConfig config) {
+        PodtrailServer s = new PodtrailServer(config);
+        try {
+            s.listen();
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    private void listen() {
+        byte[] openapi = resource("openapi.json");
+        IngestApi ingest = new IngestApi(tokens, committer, rejected, metrics, config.maxBodyBytes());
+        QueryApi query = new QueryApi(tokens, store, access, config.maxQueryLimit());
+        HttpRouting.Builder routing = HttpRouting.builder();
+        routing.addFilter((chain, req, res) -> {
+            try {
+                chain.proceed();
+            } finally {
+                String p = req.path().path();
+                metrics.http(req.prologue().method().text(), KNOWN_PATHS.contains(p) ? p : "other", res.status().code());
+            }
+        });
+        ingest.routes(routing);
+        query.routes(routing);
+        routing.get("/api/v1/openapi.json", (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res.send(openapi);
+        });
+        routing.get("/healthz", (req, res) -> res.send("ok\n"));
+        routing.get("/readyz", (req, res) -> {
+            if (committer.healthy()) {
+                res.send("ready\n");
+            } else {
+                res.status(503).send("not ready: the writer stopped or failed\n");
+            }
+        });
+        routing.get("/metrics", (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            res.send(metrics.render().getBytes(StandardCharsets.UTF_8));
+        });
+        var builder = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .shutdownHook(false)
+                .maxConcurrentRequests(config.maxConcurrentRequests())
+                .addRouting(routing);
+        if (config.tls()) {
+            builder.tls(Tls.builder()
+                    .privateKey(k -> k.pem(p -> p.key(Resource.create(config.tlsKey()))))
+                    .privateKeyCertChain(k -> k.pem(p -> p.certChain(Resource.create(config.tlsCert()))))
+                    .build());
+        }
+        web = builder.build().start();
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = PodtrailServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return web.port();
+    }
+
+    /** http(s)://host:port, with 127.0.0.1 for a wildcard bind. */
+    public String url() {
+        String h = config.host();
+        if (h.equals("0.0.0.0") || h.equals("::")) {
+            h = "127.0.0.1";
+        } else if (h.contains(":")) {
+            h = "[" + h + "]";
+        }
+        return (config.tls() ? "https" : "http") + "://" + h + ":" + port();
+    }
+
+    /** The admin token file this start created (first start on a data directory), if any. */
+    public Optional<Path> createdAdminToken() {
+        return createdAdminToken;
+    }
+
+    public TokenStore tokens() {
+        return tokens;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        if (web != null) {
+            web.stop();
+        }
+        committer.close();
+        access.close();
+        rejected.close();
+        store.close();
+    }
+}

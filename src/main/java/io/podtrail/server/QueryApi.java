@@ -1,0 +1,261 @@
+package io.podtrail.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.podtrail.event.Event;
+import io.podtrail.event.Field;
+import io.podtrail.event.Fields;
+import io.podtrail.query.Diagnostic;
+import io.podtrail.query.EventQuery;
+import io.podtrail.query.Filter;
+import io.podtrail.query.FilterException;
+import io.podtrail.store.EventStore;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The read API: {@code GET /api/v1/events} and {@code GET /api/v1/fields}. Every read is written to the access
+ * log. A scoped analyst's filter is AND-ed with its scope before it reaches the store, so the store itself
+ * never returns anything outside. Later read endpoints (facets, histogram, sessions, policy events) register
+ * here the same way, through {@link #read}.
+ */
+final class QueryApi {
+    /** The catalogue field that names the cluster, when this build has it. */
+    static final String CLUSTER_FIELD = "k8s.cluster.name";
+
+    private final TokenStore tokens;
+    private final EventStore store;
+    private final AccessLog access;
+    private final int maxLimit;
+
+    QueryApi(TokenStore tokens, EventStore store, AccessLog access, int maxLimit) {
+        this.tokens = tokens;
+        this.store = store;
+        this.access = access;
+        this.maxLimit = maxLimit;
+    }
+
+    /** A read endpoint: answers and returns the number of results for the access log. */
+    private interface Read {
+        int handle(ServerRequest req, ServerResponse res, TokenStore.Token who, ObjectNode log);
+    }
+
+    void routes(HttpRouting.Builder r) {
+        r.get("/api/v1/events", read(this::events));
+        r.get("/api/v1/fields", read(this::fields));
+    }
+
+    /** Authenticates (analyst or admin), runs the endpoint and records the read in the access log. */
+    private io.helidon.webserver.http.Handler read(Read endpoint) {
+        return (req, res) -> {
+            Http.Auth auth = Http.authenticate(tokens, req, res, false);
+            ObjectNode log = access.entry(auth.token(), "GET", req.path().path(), Http.remote(req));
+            if (!auth.ok()) {
+                log.put("status", auth.status());
+                access.write(log);
+                return;
+            }
+            int results = -1;
+            try {
+                results = endpoint.handle(req, res, auth.token(), log);
+            } finally {
+                log.put("status", res.status().code());
+                if (results >= 0) {
+                    log.put("results", results);
+                }
+                access.write(log);
+            }
+        };
+    }
+
+    private int events(ServerRequest req, ServerResponse res, TokenStore.Token who, ObjectNode log) {
+        String filter = req.query().first("filter").orElse("");
+        String from = req.query().first("from").orElse(null);
+        String to = req.query().first("to").orElse(null);
+        String since = req.query().first("since").orElse(null);
+        String cursor = req.query().first("cursor").orElse(null);
+        String limitText = req.query().first("limit").orElse("100");
+        log.put("filter", filter);
+        if (from != null) {
+            log.put("from", from);
+        }
+        if (to != null) {
+            log.put("to", to);
+        }
+        if (since != null) {
+            log.put("since", since);
+        }
+        Long fromNs;
+        Long toNs;
+        int limit;
+        try {
+            limit = Integer.parseInt(limitText.trim());
+            if (limit <= 0 || limit > maxLimit) {
+                throw new IllegalArgumentException("limit must be between 1 and " + maxLimit + ", got " + limit);
+            }
+            if (since != null && from != null) {
+                throw new IllegalArgumentException("since and from cannot be combined");
+            }
+            fromNs = null;
+            if (since != null) {
+                fromNs = toNs(Instant.now().minus(parseDuration(since)));
+            } else if (from != null) {
+                fromNs = parseTime("from", from);
+            }
+            toNs = to == null ? null : Long.valueOf(parseTime("to", to));
+        } catch (NumberFormatException e) {
+            Http.error(res, 400, "limit: '" + limitText + "' is not a number");
+            return -1;
+        } catch (IllegalArgumentException e) {
+            Http.error(res, 400, e.getMessage());
+            return -1;
+        }
+        try {
+            Filter.compile(filter);
+        } catch (FilterException e) {
+            ObjectNode err = Http.error("invalid filter: " + e.getMessage());
+            err.put("filter", filter);
+            ArrayNode ds = err.putArray("diagnostics");
+            for (Diagnostic d : e.diagnostics()) {
+                ds.addObject().put("code", d.code()).put("message", d.message()).put("position", d.position())
+                        .put("line", d.line()).put("column", d.column()).put("length", d.length());
+            }
+            err.put("rendered", e.render(filter));
+            Http.json(res, 400, err);
+            return -1;
+        }
+        String effective;
+        try {
+            effective = scoped(who, filter);
+        } catch (IllegalStateException e) {
+            Http.error(res, 403, e.getMessage());
+            return -1;
+        }
+        EventStore.EventPage page;
+        try {
+            page = store.query(new EventQuery(effective, fromNs, toNs, limit, cursor));
+        } catch (IllegalArgumentException e) {
+            Http.error(res, 400, e.getMessage());
+            return -1;
+        }
+        ObjectNode out = Http.JSON.createObjectNode();
+        ArrayNode arr = out.putArray("events");
+        for (Event e : page.events()) {
+            arr.addPOJO(e.toMap());
+        }
+        if (page.nextCursor() == null) {
+            out.putNull("next_cursor");
+        } else {
+            out.put("next_cursor", page.nextCursor());
+        }
+        Http.json(res, 200, out);
+        return page.events().size();
+    }
+
+    private int fields(ServerRequest req, ServerResponse res, TokenStore.Token who, ObjectNode log) {
+        ObjectNode out = Http.JSON.createObjectNode();
+        ArrayNode arr = out.putArray("fields");
+        for (Field f : Fields.all()) {
+            ObjectNode o = arr.addObject();
+            o.put("name", f.name() + (f.argument() ? "[ARG]" : ""));
+            o.put("type", f.type().name().toLowerCase());
+            o.put("stored", f.stored());
+            o.put("sources", f.sources());
+            o.put("description", f.description());
+        }
+        ObjectNode aliases = out.putObject("aliases");
+        for (Map.Entry<String, String> a : Fields.aliases().entrySet()) {
+            aliases.put(a.getKey(), a.getValue());
+        }
+        Http.json(res, 200, out);
+        return arr.size();
+    }
+
+    /**
+     * The filter the store runs: the user's, AND-ed with the token's scope. A cluster scope needs the
+     * {@value #CLUSTER_FIELD} field; without it the read is refused rather than shown unscoped.
+     */
+    static String scoped(TokenStore.Token who, String filter) {
+        if (!who.scoped()) {
+            return filter;
+        }
+        List<String> parts = new ArrayList<>();
+        if (!who.namespaces().isEmpty()) {
+            parts.add("k8s.ns.name in (" + quoted(who.namespaces()) + ")");
+        }
+        if (!who.clusters().isEmpty()) {
+            if (Fields.byName(CLUSTER_FIELD).isEmpty()) {
+                throw new IllegalStateException("this token is limited to clusters " + who.clusters()
+                        + " but this server has no " + CLUSTER_FIELD + " field to enforce it");
+            }
+            parts.add(CLUSTER_FIELD + " in (" + quoted(who.clusters()) + ")");
+        }
+        String scope = String.join(" and ", parts);
+        return filter == null || filter.isBlank() ? scope : "(" + scope + ") and (\n" + filter + "\n)";
+    }
+
+    private static String quoted(List<String> names) {
+        List<String> q = new ArrayList<>();
+        for (String n : names) {
+            q.add('"' + n.replace("\\", "\\\\").replace("\"", "\\\"") + '"');
+        }
+        return String.join(", ", q);
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
+
+    static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.trim());
+        Duration d = Duration.ZERO;
+        int pos = 0;
+        while (m.find() && m.start() == pos) {
+            long n = Long.parseLong(m.group(1));
+            d = d.plus(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> Duration.ofDays(7 * n);
+            });
+            pos = m.end();
+        }
+        if (pos == 0 || pos != text.trim().length()) {
+            throw new IllegalArgumentException("since: '" + text + "' is not a duration (examples: 90s, 15m, 1h, 7d)");
+        }
+        return d;
+    }
+
+    static long parseTime(String name, String text) {
+        String t = text.trim();
+        try {
+            if (t.matches("-?\\d+")) {
+                return Long.parseLong(t);
+            }
+            if (t.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                return toNs(LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC));
+            }
+            return toNs(OffsetDateTime.parse(t).toInstant());
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": '" + text
+                    + "' is not a time (RFC 3339 like 2026-11-27T10:00:00Z, a date like 2026-11-27, or ns since the epoch)");
+        }
+    }
+
+    static long toNs(Instant i) {
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+}
