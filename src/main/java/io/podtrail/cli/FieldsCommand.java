@@ -24,12 +24,36 @@ final class FieldsCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table, json or markdown (default: ${DEFAULT-VALUE}).")
     Format output;
 
+    @picocli.CommandLine.Mixin
+    RemoteOptions remote;
+
     @Parameters(arity = "0..1", paramLabel = "PREFIX", description = "Only fields whose name starts with PREFIX (e.g. proc., ka.).")
     String prefix;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintWriter out = new PrintWriter(System.out, true);
+        if (remote.remote() && output != Format.markdown) {
+            List<com.fasterxml.jackson.databind.JsonNode> remoteFields = new ArrayList<>();
+            remote.get("/api/v1/fields").path("fields").forEach(f -> {
+                if (prefix == null || f.path("name").asText().startsWith(prefix)) {
+                    remoteFields.add(f);
+                }
+            });
+            if (output == Format.json) {
+                remoteFields.forEach(out::println);
+            } else {
+                List<List<String>> rows = new ArrayList<>();
+                rows.add(List.of("FIELD", "TYPE", "SOURCES", "DESCRIPTION"));
+                for (var f : remoteFields) {
+                    rows.add(List.of(f.path("name").asText(), f.path("type").asText(), f.path("sources").asText(),
+                            f.path("description").asText()));
+                }
+                TextTable.print(out, rows);
+            }
+            out.flush();
+            return 0;
+        }
         List<Field> fields = Fields.all().stream().filter(f -> prefix == null || f.name().startsWith(prefix)).toList();
         switch (output) {
             case markdown -> out.print(markdown());

@@ -1,5 +1,7 @@
 package io.podtrail.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.podtrail.event.Event;
 import io.podtrail.event.Field;
 import io.podtrail.event.Fields;
 import io.podtrail.query.EventQuery;
@@ -10,6 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +32,9 @@ final class QueryCommand implements Callable<Integer> {
 
     @Mixin
     ReadOptions read;
+
+    @Mixin
+    RemoteOptions remote;
 
     @Option(names = "--cursor", paramLabel = "CURSOR", description = "Continue after the page that printed this cursor.")
     String cursor;
@@ -49,6 +56,28 @@ final class QueryCommand implements Callable<Integer> {
             }
         }
         EventQuery q = new EventQuery(filter, read.fromNs(Instant.now()), read.toNs(), read.limit, cursor);
+        if (remote.remote()) {
+            StringBuilder path = new StringBuilder("/api/v1/events?limit=").append(q.limit())
+                    .append("&filter=").append(enc(q.filter()));
+            if (q.fromNs() != null) {
+                path.append("&from=").append(q.fromNs());
+            }
+            if (q.toNs() != null) {
+                path.append("&to=").append(q.toNs());
+            }
+            if (q.cursor() != null) {
+                path.append("&cursor=").append(enc(q.cursor()));
+            }
+            JsonNode page = remote.get(path.toString());
+            List<Event> events = new ArrayList<>();
+            page.path("events").forEach(e -> events.add(RemoteOptions.event(e)));
+            PrintWriter out = new PrintWriter(System.out, false);
+            new EventPrinter(out, read.output, cols).print(events);
+            if (page.hasNonNull("next_cursor")) {
+                System.err.println("more results: add --cursor " + page.get("next_cursor").asText());
+            }
+            return 0;
+        }
         try (EventStore store = Stores.openExisting(dataDir.resolve())) {
             EventStore.EventPage page = store.query(q);
             PrintWriter out = new PrintWriter(System.out, false);
@@ -58,5 +87,9 @@ final class QueryCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }
