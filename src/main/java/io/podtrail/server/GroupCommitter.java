@@ -134,5 +134,11 @@ final class GroupCommitter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // a request that slipped in after the writer's last look: refuse it rather than leave it waiting
+        Pending p;
+        while ((p = queue.poll()) != null) {
+            pendingEvents.addAndGet(-p.events.size());
+            p.done.completeExceptionally(new IllegalStateException("server shutting down"));
+        }
     }
 }

@@ -55,11 +55,12 @@ final class Http {
      */
     static Auth authenticate(TokenStore tokens, ServerRequest req, ServerResponse res, boolean ingest) {
         Optional<String> h = req.headers().first(HeaderNames.AUTHORIZATION);
+        String secret = h.map(Http::secret).orElse(null);
         Auth a;
-        if (h.isEmpty() || !h.get().regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (secret == null) {
             a = new Auth(null, 401, "missing bearer token (Authorization: Bearer TOKEN)");
         } else {
-            Optional<TokenStore.Token> t = tokens.authenticate(h.get().substring(7));
+            Optional<TokenStore.Token> t = tokens.authenticate(secret);
             if (t.isEmpty()) {
                 a = new Auth(null, 401, "unknown or revoked token");
             } else if (ingest ? !t.get().role().mayIngest() : !t.get().role().mayRead()) {
@@ -76,5 +77,28 @@ final class Http {
             error(res, a.status, a.message);
         }
         return a;
+    }
+
+    /**
+     * The token of an Authorization header: {@code Bearer TOKEN}, or {@code Basic} with the token as the
+     * password (any user name), for senders that can only put credentials in the URL (Falco's http_output:
+     * {@code http://falco:TOKEN@podtrail:7070/...}).
+     */
+    static String secret(String header) {
+        if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return header.substring(7).trim();
+        }
+        if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String userPass = new String(java.util.Base64.getDecoder().decode(header.substring(6).trim()),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                int colon = userPass.indexOf(':');
+                return colon < 0 ? null : java.net.URLDecoder.decode(userPass.substring(colon + 1),
+                        java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return null;
     }
 }

@@ -167,6 +167,17 @@ class ServerApiTest {
         assertThat(api.post("/api/v1/ingest/events", "ptk_wrong", body).status()).isEqualTo(401);
         assertThat(api.post("/api/v1/ingest/events", analyst, body).status()).isEqualTo(403);
         assertThat(api.post("/api/v1/ingest/events", sensor, body).status()).isEqualTo(200);
+        // Falco's http_output can only carry credentials in the URL: Basic with the token as password
+        java.net.http.HttpRequest basic = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(server.url() + "/api/v1/ingest/events"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        ("falco:" + sensor).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+        try (var client = java.net.http.HttpClient.newHttpClient()) {
+            assertThat(client.send(basic, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
 
         assertThat(api.events(null, "", 10).status()).isEqualTo(401);
         assertThat(api.events("ptk_wrong", "", 10).status()).isEqualTo(401);
@@ -236,8 +247,20 @@ class ServerApiTest {
                 "podtrail_ingest_queue_depth", "podtrail_commit_seconds_count",
                 "podtrail_http_requests_total{method=\"POST\",path=\"/api/v1/ingest/events\",status=\"200\"}");
         api.events(admin, "proc.name = m", 5);
-        String log = Files.readString(data.resolve("access.log"));
+        String log = "";
+        for (int i = 0; i < 100 && !log.contains("proc.name = m"); i++) { // written right after the answer
+            sleep();
+            log = Files.readString(data.resolve("access.log"));
+        }
         assertThat(log).contains("\"filter\":\"proc.name = m\"", "\"results\":1", "\"role\":\"admin\"");
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
