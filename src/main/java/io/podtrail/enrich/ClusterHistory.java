@@ -3,6 +3,7 @@ package io.podtrail.enrich;
 import io.podtrail.enrich.HistoryRecord.Kind;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -72,6 +73,15 @@ public final class ClusterHistory {
      * was open for the key); a closed record is inserted as it is.
      */
     public void apply(HistoryRecord r) {
+        apply(r, r.from());
+    }
+
+    /**
+     * As {@link #apply(HistoryRecord)}, for a record observed at {@code observedAt} (an informer's update, a
+     * snapshot's time): a new value for a key whose open value started at or after the record's own start
+     * takes over at {@code observedAt}.
+     */
+    public void apply(HistoryRecord r, long observedAt) {
         Object key = key(r.kind(), r.key());
         if (key == null) {
             return;
@@ -79,7 +89,7 @@ public final class ClusterHistory {
         Object value = decode(r);
         Timeline tl = index(r.cluster()).byKind.get(r.kind()).computeIfAbsent(key, k -> new Timeline());
         if (r.open()) {
-            Timeline.Opened o = tl.open(r.from(), value);
+            Timeline.Opened o = tl.open(r.from(), value, observedAt);
             if (o == null) {
                 return;
             }
@@ -137,6 +147,40 @@ public final class ClusterHistory {
             }
         });
         return out;
+    }
+
+    /**
+     * Closes, at {@code t}, every open interval of {@code kinds} in {@code cluster} whose key is not among
+     * {@code present}: what a full listing (a snapshot, an informer's initial list) no longer shows is gone.
+     *
+     * @return how many intervals were closed
+     */
+    public int closeMissing(String cluster, Set<Kind> kinds, Collection<HistoryRecord> present, long t) {
+        ClusterIndex idx = clusters.get(cluster);
+        if (idx == null) {
+            return 0;
+        }
+        Map<Kind, Set<Object>> keep = new EnumMap<>(Kind.class);
+        for (HistoryRecord r : present) {
+            Object k = key(r.kind(), r.key());
+            if (k != null) {
+                keep.computeIfAbsent(r.kind(), x -> new HashSet<>()).add(k);
+            }
+        }
+        int closed = 0;
+        for (Kind kind : kinds) {
+            Set<Object> still = keep.getOrDefault(kind, Set.of());
+            for (Map.Entry<Object, Timeline> e : idx.byKind.get(kind).entrySet()) {
+                if (!still.contains(e.getKey()) && e.getValue().current() != null) {
+                    Timeline.Closed c = e.getValue().close(t);
+                    if (c != null) {
+                        changes.accept(record(kind, cluster, keyText(kind, e.getKey(), c.value()), c.value(), c.from(), c.to()));
+                        closed++;
+                    }
+                }
+            }
+        }
+        return closed;
     }
 
     /** Every interval, ordered by cluster, kind, start and key: what a compacted log would hold. */

@@ -72,6 +72,15 @@ final class Timeline {
      * @return the interval this closed (if any) and the new interval's actual start; null when nothing changed
      */
     synchronized Opened open(long from, Object value) {
+        return open(from, value, from);
+    }
+
+    /**
+     * As {@link #open(long, Object)}, for a value whose change was observed at {@code changedAt}: when the new
+     * value does not start after the open one (e.g. a pod's labels changed, the pod's start stays the same),
+     * the switch happens at {@code changedAt} instead of rewriting the past.
+     */
+    synchronized Opened open(long from, Object value, long changedAt) {
         Slots s = slots;
         int n = s.from.length;
         Closed closed = null;
@@ -82,7 +91,7 @@ final class Timeline {
                 if (s.value[last].equals(value)) {
                     return null;
                 }
-                long end = Math.max(from, s.from[last]);
+                long end = from > s.from[last] ? from : Math.max(changedAt, s.from[last]);
                 closed = new Closed(s.from[last], end, s.value[last]);
                 long[] to = s.to.clone();
                 to[last] = end;
