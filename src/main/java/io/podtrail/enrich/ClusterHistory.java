@@ -120,6 +120,26 @@ public final class ClusterHistory {
         }
     }
 
+    /**
+     * Closes the open interval of {@code r}'s key at {@code t} only if it still holds {@code r}'s value: a pod's
+     * deletion must not close its IP's interval once a new pod has it.
+     */
+    public void closeIf(HistoryRecord r, long t) {
+        Object k = key(r.kind(), r.key());
+        ClusterIndex idx = clusters.get(r.cluster());
+        if (k == null || idx == null) {
+            return;
+        }
+        Timeline tl = idx.byKind.get(r.kind()).get(k);
+        if (tl == null || !decode(r).equals(tl.current())) {
+            return;
+        }
+        Timeline.Closed c = tl.close(t);
+        if (c != null) {
+            changes.accept(record(r.kind(), r.cluster(), r.key(), c.value(), c.from(), c.to()));
+        }
+    }
+
     /** Replays a logged record without passing it to the change listener (loading at start). */
     public void replay(HistoryRecord r) {
         Object key = key(r.kind(), r.key());
