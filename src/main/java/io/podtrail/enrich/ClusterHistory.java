@@ -222,7 +222,7 @@ public final class ClusterHistory {
 
     /** The cluster whose history knows this container ID, or null. */
     public String clusterOfContainer(String containerId, long t) {
-        String k = shortId(containerId);
+        Object k = shortId(containerId);
         if (k == null) {
             return null;
         }
@@ -356,13 +356,32 @@ public final class ClusterHistory {
         }
     }
 
-    static String shortId(String containerId) {
+    /**
+     * The key of a container ID: its first 12 characters (the short ID), as a {@link Long} when they are hex (every
+     * runtime's IDs are), which costs no text allocation or hashing; as text otherwise. Null for none or "host".
+     */
+    static Object shortId(String containerId) {
         if (containerId == null || containerId.isEmpty() || containerId.equals("host")) {
             return null;
         }
-        int colon = containerId.indexOf("://");
-        String id = colon >= 0 ? containerId.substring(colon + 3) : containerId;
-        return id.length() > SHORT_ID ? id.substring(0, SHORT_ID) : id;
+        int start = containerId.indexOf("://");
+        start = start >= 0 ? start + 3 : 0;
+        int end = Math.min(containerId.length(), start + SHORT_ID);
+        if (end - start == SHORT_ID) {
+            long v = 0;
+            int i = start;
+            for (; i < end; i++) {
+                int d = Character.digit(containerId.charAt(i), 16);
+                if (d < 0) {
+                    break;
+                }
+                v = (v << 4) | d;
+            }
+            if (i == end) {
+                return v;
+            }
+        }
+        return containerId.substring(start, end);
     }
 
     private static Object key(Kind kind, String key) {

@@ -3,50 +3,62 @@ package io.podtrail.enrich;
 import java.util.Arrays;
 
 /**
- * The validity intervals of one key, sorted by start and never overlapping, as three parallel arrays that are
- * replaced (copy on write) on every change: readers binary-search a consistent snapshot without locking,
- * writers synchronize on the timeline. A key changes rarely (a few intervals in its life), so copying is cheap.
+ * The validity intervals of one key, sorted by start and never overlapping: one {@code long[]} of
+ * {@code from, to} pairs and one array of values, replaced together (copy on write) on every change. Readers
+ * binary-search a consistent snapshot without locking; writers synchronize on the timeline. A key changes
+ * rarely (a few intervals in its life), so copying is cheap and a lookup touches two small arrays.
  */
 final class Timeline {
 
-    private record Slots(long[] from, long[] to, Object[] value) {
+    private record Slots(long[] span, Object[] value) {
+        int size() {
+            return value.length;
+        }
+
+        long from(int i) {
+            return span[2 * i];
+        }
+
+        long to(int i) {
+            return span[2 * i + 1];
+        }
     }
 
-    private static final Slots EMPTY = new Slots(new long[0], new long[0], new Object[0]);
+    private static final Slots EMPTY = new Slots(new long[0], new Object[0]);
 
     private volatile Slots slots = EMPTY;
 
     /** The value valid at {@code t}, or null. */
     Object at(long t) {
         Slots s = slots;
-        int i = floor(s.from, t);
-        return i >= 0 && t < s.to[i] ? s.value[i] : null;
+        int i = floor(s.span, t);
+        return i >= 0 && t < s.span[2 * i + 1] ? s.value[i] : null;
     }
 
     /** The value of the interval nearest to {@code t} (the one containing it, else the closest end), or null. */
     Object nearest(long t) {
         Slots s = slots;
-        int n = s.from.length;
+        int n = s.size();
         if (n == 0) {
             return null;
         }
-        int i = floor(s.from, t);
+        int i = floor(s.span, t);
         if (i < 0) {
             return s.value[0];
         }
-        if (t < s.to[i] || i == n - 1) {
+        if (t < s.to(i) || i == n - 1) {
             return s.value[i];
         }
-        long after = t - s.to[i];
-        long before = s.from[i + 1] - t;
+        long after = t - s.to(i);
+        long before = s.from(i + 1) - t;
         return after <= before ? s.value[i] : s.value[i + 1];
     }
 
     /** The value of the last interval if it is still open, else null. */
     Object current() {
         Slots s = slots;
-        int n = s.from.length;
-        return n > 0 && s.to[n - 1] == HistoryRecord.OPEN ? s.value[n - 1] : null;
+        int n = s.size();
+        return n > 0 && s.to(n - 1) == HistoryRecord.OPEN ? s.value[n - 1] : null;
     }
 
     interface Visitor {
@@ -55,13 +67,19 @@ final class Timeline {
 
     void forEach(Visitor v) {
         Slots s = slots;
-        for (int i = 0; i < s.from.length; i++) {
-            v.visit(s.from[i], s.to[i], s.value[i]);
+        for (int i = 0; i < s.size(); i++) {
+            v.visit(s.from(i), s.to(i), s.value[i]);
         }
     }
 
     int size() {
-        return slots.from.length;
+        return slots.size();
+    }
+
+    record Closed(long from, long to, Object value) {
+    }
+
+    record Opened(Closed closed, long from) {
     }
 
     /**
@@ -82,47 +100,44 @@ final class Timeline {
      */
     synchronized Opened open(long from, Object value, long changedAt) {
         Slots s = slots;
-        int n = s.from.length;
+        int n = s.size();
         Closed closed = null;
         long start = from;
+        long[] span = Arrays.copyOf(s.span, 2 * n + 2);
         if (n > 0) {
             int last = n - 1;
-            if (s.to[last] == HistoryRecord.OPEN) {
+            if (s.to(last) == HistoryRecord.OPEN) {
                 if (s.value[last].equals(value)) {
                     return null;
                 }
-                long end = from > s.from[last] ? from : Math.max(changedAt, s.from[last]);
-                closed = new Closed(s.from[last], end, s.value[last]);
-                long[] to = s.to.clone();
-                to[last] = end;
-                s = new Slots(s.from, to, s.value);
+                long end = from > s.from(last) ? from : Math.max(changedAt, s.from(last));
+                closed = new Closed(s.from(last), end, s.value[last]);
+                span[2 * last + 1] = end;
                 start = end;
-            } else if (s.to[last] > start) {
-                start = s.to[last];
+            } else if (s.to(last) > start) {
+                start = s.to(last);
             }
         }
-        slots = append(s, start, HistoryRecord.OPEN, value);
+        span[2 * n] = start;
+        span[2 * n + 1] = HistoryRecord.OPEN;
+        Object[] values = Arrays.copyOf(s.value, n + 1);
+        values[n] = value;
+        slots = new Slots(span, values);
         return new Opened(closed, start);
-    }
-
-    record Closed(long from, long to, Object value) {
-    }
-
-    record Opened(Closed closed, long from) {
     }
 
     /** Closes the open interval at {@code to} (or at its own start if {@code to} is earlier); null when none is open. */
     synchronized Closed close(long to) {
         Slots s = slots;
-        int n = s.from.length;
-        if (n == 0 || s.to[n - 1] != HistoryRecord.OPEN) {
+        int n = s.size();
+        if (n == 0 || s.to(n - 1) != HistoryRecord.OPEN) {
             return null;
         }
-        long end = Math.max(to, s.from[n - 1]);
-        long[] tos = s.to.clone();
-        tos[n - 1] = end;
-        slots = new Slots(s.from, tos, s.value);
-        return new Closed(s.from[n - 1], end, s.value[n - 1]);
+        long end = Math.max(to, s.from(n - 1));
+        long[] span = s.span.clone();
+        span[2 * n - 1] = end;
+        slots = new Slots(span, s.value);
+        return new Closed(s.from(n - 1), end, s.value[n - 1]);
     }
 
     /**
@@ -131,50 +146,38 @@ final class Timeline {
      */
     synchronized void put(long from, long to, Object value) {
         Slots s = slots;
-        int n = s.from.length;
+        int n = s.size();
         for (int i = 0; i < n; i++) {
-            if (s.from[i] == from && s.value[i].equals(value)) {
-                if (to != s.to[i]) {
-                    long[] tos = s.to.clone();
-                    tos[i] = s.to[i] == HistoryRecord.OPEN ? to : (to == HistoryRecord.OPEN ? s.to[i] : Math.max(to, s.to[i]));
-                    slots = new Slots(s.from, tos, s.value);
+            if (s.from(i) == from && s.value[i].equals(value)) {
+                long old = s.to(i);
+                long end = old == HistoryRecord.OPEN ? to : (to == HistoryRecord.OPEN ? old : Math.max(to, old));
+                if (end != old) {
+                    long[] span = s.span.clone();
+                    span[2 * i + 1] = end;
+                    slots = new Slots(span, s.value);
                 }
                 return;
             }
         }
-        int at = floor(s.from, from) + 1;
-        long[] f = new long[n + 1];
-        long[] t = new long[n + 1];
+        int at = floor(s.span, from) + 1;
+        long[] span = new long[2 * n + 2];
         Object[] v = new Object[n + 1];
-        System.arraycopy(s.from, 0, f, 0, at);
-        System.arraycopy(s.to, 0, t, 0, at);
+        System.arraycopy(s.span, 0, span, 0, 2 * at);
         System.arraycopy(s.value, 0, v, 0, at);
-        f[at] = from;
-        t[at] = to;
+        span[2 * at] = from;
+        span[2 * at + 1] = to;
         v[at] = value;
-        System.arraycopy(s.from, at, f, at + 1, n - at);
-        System.arraycopy(s.to, at, t, at + 1, n - at);
+        System.arraycopy(s.span, 2 * at, span, 2 * at + 2, 2 * (n - at));
         System.arraycopy(s.value, at, v, at + 1, n - at);
-        slots = new Slots(f, t, v);
+        slots = new Slots(span, v);
     }
 
-    private static Slots append(Slots s, long from, long to, Object value) {
-        int n = s.from.length;
-        long[] f = Arrays.copyOf(s.from, n + 1);
-        long[] t = Arrays.copyOf(s.to, n + 1);
-        Object[] v = Arrays.copyOf(s.value, n + 1);
-        f[n] = from;
-        t[n] = to;
-        v[n] = value;
-        return new Slots(f, t, v);
-    }
-
-    /** Index of the last start at or before t, or -1. */
-    private static int floor(long[] from, long t) {
-        int lo = 0, hi = from.length - 1, r = -1;
+    /** Index of the last interval starting at or before t, or -1. */
+    private static int floor(long[] span, long t) {
+        int lo = 0, hi = span.length / 2 - 1, r = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            if (from[mid] <= t) {
+            if (span[2 * mid] <= t) {
                 r = mid;
                 lo = mid + 1;
             } else {
