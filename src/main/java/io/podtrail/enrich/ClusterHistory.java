@@ -34,13 +34,31 @@ public final class ClusterHistory {
     private final Consumer<HistoryRecord> changes;
 
     private static final class ClusterIndex {
+        /** Text and IPv6 keys. */
         final EnumMap<Kind, Map<Object, Timeline>> byKind = new EnumMap<>(Kind.class);
+        /** IPv4 and hex container keys (the hot ones), without boxing. */
+        final EnumMap<Kind, LongTimelineMap> byLong = new EnumMap<>(Kind.class);
         volatile CidrSet podCidrs = CidrSet.EMPTY;
 
         ClusterIndex() {
             for (Kind k : Kind.values()) {
                 byKind.put(k, new ConcurrentHashMap<>());
+                byLong.put(k, new LongTimelineMap());
             }
+        }
+
+        Timeline timeline(Kind kind, Object key) {
+            return key instanceof Long l ? byLong.get(kind).get(l) : byKind.get(kind).get(key);
+        }
+
+        Timeline timelineFor(Kind kind, Object key) {
+            return key instanceof Long l ? byLong.get(kind).computeIfAbsent(l)
+                    : byKind.get(kind).computeIfAbsent(key, k -> new Timeline());
+        }
+
+        void forEach(Kind kind, java.util.function.BiConsumer<Object, Timeline> action) {
+            byKind.get(kind).forEach(action);
+            byLong.get(kind).forEach(action::accept);
         }
     }
 
@@ -87,7 +105,7 @@ public final class ClusterHistory {
             return;
         }
         Object value = decode(r);
-        Timeline tl = index(r.cluster()).byKind.get(r.kind()).computeIfAbsent(key, k -> new Timeline());
+        Timeline tl = index(r.cluster()).timelineFor(r.kind(), key);
         if (r.open()) {
             Timeline.Opened o = tl.open(r.from(), value, observedAt);
             if (o == null) {
@@ -113,7 +131,7 @@ public final class ClusterHistory {
         if (k == null || idx == null) {
             return;
         }
-        Timeline tl = idx.byKind.get(kind).get(k);
+        Timeline tl = idx.timeline(kind, k);
         Timeline.Closed c = tl == null ? null : tl.close(t);
         if (c != null) {
             changes.accept(record(kind, cluster, key, c.value(), c.from(), c.to()));
@@ -130,7 +148,7 @@ public final class ClusterHistory {
         if (k == null || idx == null) {
             return;
         }
-        Timeline tl = idx.byKind.get(r.kind()).get(k);
+        Timeline tl = idx.timeline(r.kind(), k);
         if (tl == null || !decode(r).equals(tl.current())) {
             return;
         }
@@ -147,7 +165,7 @@ public final class ClusterHistory {
             return;
         }
         Object value = decode(r);
-        index(r.cluster()).byKind.get(r.kind()).computeIfAbsent(key, k -> new Timeline()).put(r.from(), r.to(), value);
+        index(r.cluster()).timelineFor(r.kind(), key).put(r.from(), r.to(), value);
         if (r.kind() == Kind.NODE) {
             onNode(r.cluster(), (NodeInfo) value);
         }
@@ -160,7 +178,7 @@ public final class ClusterHistory {
         if (idx == null) {
             return out;
         }
-        idx.byKind.get(kind).forEach((k, tl) -> {
+        idx.forEach(kind, (k, tl) -> {
             Object v = tl.current();
             if (v != null) {
                 out.add(keyText(kind, k, v));
@@ -190,13 +208,17 @@ public final class ClusterHistory {
         int closed = 0;
         for (Kind kind : kinds) {
             Set<Object> still = keep.getOrDefault(kind, Set.of());
-            for (Map.Entry<Object, Timeline> e : idx.byKind.get(kind).entrySet()) {
-                if (!still.contains(e.getKey()) && e.getValue().current() != null) {
-                    Timeline.Closed c = e.getValue().close(t);
-                    if (c != null) {
-                        changes.accept(record(kind, cluster, keyText(kind, e.getKey(), c.value()), c.value(), c.from(), c.to()));
-                        closed++;
-                    }
+            List<Object> gone = new ArrayList<>();
+            idx.forEach(kind, (k, tl) -> {
+                if (!still.contains(k) && tl.current() != null) {
+                    gone.add(k);
+                }
+            });
+            for (Object k : gone) {
+                Timeline.Closed c = idx.timeline(kind, k).close(t);
+                if (c != null) {
+                    changes.accept(record(kind, cluster, keyText(kind, k, c.value()), c.value(), c.from(), c.to()));
+                    closed++;
                 }
             }
         }
@@ -206,8 +228,12 @@ public final class ClusterHistory {
     /** Every interval, ordered by cluster, kind, start and key: what a compacted log would hold. */
     public List<HistoryRecord> records() {
         List<HistoryRecord> out = new ArrayList<>();
-        clusters.forEach((cluster, idx) -> idx.byKind.forEach((kind, m) -> m.forEach((k, tl) ->
-                tl.forEach((from, to, v) -> out.add(record(kind, cluster, keyText(kind, k, v), v, from, to))))));
+        clusters.forEach((cluster, idx) -> {
+            for (Kind kind : Kind.values()) {
+                idx.forEach(kind, (k, tl) ->
+                        tl.forEach((from, to, v) -> out.add(record(kind, cluster, keyText(kind, k, v), v, from, to))));
+            }
+        });
         out.sort(Comparator.comparing(HistoryRecord::cluster).thenComparing(HistoryRecord::kind)
                 .thenComparingLong(HistoryRecord::from).thenComparing(HistoryRecord::key));
         return out;
@@ -217,7 +243,9 @@ public final class ClusterHistory {
 
     /** The container with this ID (full or the 12-character short ID) at t, or null; searches every cluster when cluster is null. */
     public ContainerInfo container(String cluster, String containerId, long t) {
-        return (ContainerInfo) lookup(cluster, Kind.CONTAINER, shortId(containerId), t);
+        long hex = shortHex(containerId);
+        return (ContainerInfo) (hex >= 0 ? lookupLong(cluster, Kind.CONTAINER, hex, t)
+                : lookup(cluster, Kind.CONTAINER, shortId(containerId), t));
     }
 
     /** The cluster whose history knows this container ID, or null. */
@@ -227,7 +255,7 @@ public final class ClusterHistory {
             return null;
         }
         for (Map.Entry<String, ClusterIndex> c : clusters.entrySet()) {
-            if (find(c.getValue(), Kind.CONTAINER, k, t) != null) {
+            if (c.getValue().timeline(Kind.CONTAINER, k) != null) {
                 return c.getKey();
             }
         }
@@ -245,15 +273,18 @@ public final class ClusterHistory {
     }
 
     public Ref podByIp(String cluster, String ip, long t) {
-        return (Ref) lookup(cluster, Kind.POD_IP, Ips.key(ip), t);
+        long v4 = Ips.v4(ip);
+        return (Ref) (v4 >= 0 ? lookupLong(cluster, Kind.POD_IP, v4, t) : lookup(cluster, Kind.POD_IP, Ips.key(ip), t));
     }
 
     public Ref serviceByIp(String cluster, String ip, long t) {
-        return (Ref) lookup(cluster, Kind.SERVICE_IP, Ips.key(ip), t);
+        long v4 = Ips.v4(ip);
+        return (Ref) (v4 >= 0 ? lookupLong(cluster, Kind.SERVICE_IP, v4, t) : lookup(cluster, Kind.SERVICE_IP, Ips.key(ip), t));
     }
 
     public Ref nodeByIp(String cluster, String ip, long t) {
-        return (Ref) lookup(cluster, Kind.NODE_IP, Ips.key(ip), t);
+        long v4 = Ips.v4(ip);
+        return (Ref) (v4 >= 0 ? lookupLong(cluster, Kind.NODE_IP, v4, t) : lookup(cluster, Kind.NODE_IP, Ips.key(ip), t));
     }
 
     public OwnerInfo owner(String cluster, String uid, long t) {
@@ -335,14 +366,32 @@ public final class ClusterHistory {
         return idx == null ? null : find(idx, kind, key, t);
     }
 
-    private static Object find(ClusterIndex idx, Kind kind, Object key, long t) {
-        Timeline tl = idx.byKind.get(kind).get(key);
+    /** As {@link #lookup} for a numeric key, without boxing it. */
+    private Object lookupLong(String cluster, Kind kind, long key, long t) {
+        if (cluster == null) {
+            for (ClusterIndex idx : clusters.values()) {
+                Object v = at(idx.byLong.get(kind).get(key), kind, t);
+                if (v != null) {
+                    return v;
+                }
+            }
+            return null;
+        }
+        ClusterIndex idx = clusters.get(cluster);
+        return idx == null ? null : at(idx.byLong.get(kind).get(key), kind, t);
+    }
+
+    private static Object at(Timeline tl, Kind kind, long t) {
         if (tl == null) {
             return null;
         }
+        return kind.uniqueKey() ? tl.nearest(t) : tl.at(t);
+    }
+
+    private static Object find(ClusterIndex idx, Kind kind, Object key, long t) {
         // a UID or container ID names one object forever: an event just outside its recorded interval
         // (sensor clock skew, an exit after the container was seen gone) still belongs to it
-        return kind.uniqueKey() ? tl.nearest(t) : tl.at(t);
+        return at(idx.timeline(kind, key), kind, t);
     }
 
     private ClusterIndex index(String cluster) {
@@ -361,27 +410,37 @@ public final class ClusterHistory {
      * runtime's IDs are), which costs no text allocation or hashing; as text otherwise. Null for none or "host".
      */
     static Object shortId(String containerId) {
+        long hex = shortHex(containerId);
+        if (hex >= 0) {
+            return hex;
+        }
         if (containerId == null || containerId.isEmpty() || containerId.equals("host")) {
             return null;
         }
         int start = containerId.indexOf("://");
         start = start >= 0 ? start + 3 : 0;
-        int end = Math.min(containerId.length(), start + SHORT_ID);
-        if (end - start == SHORT_ID) {
-            long v = 0;
-            int i = start;
-            for (; i < end; i++) {
-                int d = Character.digit(containerId.charAt(i), 16);
-                if (d < 0) {
-                    break;
-                }
-                v = (v << 4) | d;
-            }
-            if (i == end) {
-                return v;
-            }
+        return containerId.substring(start, Math.min(containerId.length(), start + SHORT_ID));
+    }
+
+    /** The first 12 characters of a container ID (after any runtime prefix) as a 48-bit number, or -1 when not hex. */
+    static long shortHex(String containerId) {
+        if (containerId == null || containerId.length() < SHORT_ID) {
+            return -1;
         }
-        return containerId.substring(start, end);
+        int start = containerId.length() > 64 ? containerId.indexOf("://") : -1;
+        start = start >= 0 ? start + 3 : 0;
+        if (containerId.length() - start < SHORT_ID) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = start; i < start + SHORT_ID; i++) {
+            int d = Character.digit(containerId.charAt(i), 16);
+            if (d < 0) {
+                return -1;
+            }
+            v = (v << 4) | d;
+        }
+        return v;
     }
 
     private static Object key(Kind kind, String key) {
