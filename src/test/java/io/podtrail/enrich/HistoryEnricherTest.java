@@ -134,4 +134,29 @@ class HistoryEnricherTest {
         assertThat(e.getString(Fields.PEER_KIND)).isEqualTo("external");
         assertThat(e.get(Fields.PEER_KNOWN)).isEqualTo(true);
     }
+
+    @Test
+    void severalClustersTheContainerIdFindsItsClusterAndTheClusterScopesIps() {
+        ClusterHistory h = World.history();
+        // cluster "staging" reuses prod's pod range: the same IP is another pod there
+        h.apply(new HistoryRecord(HistoryRecord.Kind.POD, "staging", "s1",
+                new PodInfo("shop", "web-x", "s1", "s-n1", null, null, null, Map.of()).toMap(), 0, HistoryRecord.OPEN));
+        h.apply(new HistoryRecord(HistoryRecord.Kind.CONTAINER, "staging", "5ta9e0000000aaaa",
+                Map.of("podUid", "s1", "name", "web"), 0, HistoryRecord.OPEN));
+        h.apply(new HistoryRecord(HistoryRecord.Kind.POD_IP, "staging", "10.244.1.9",
+                Map.of("uid", "s1", "ns", "shop", "name", "web-x"), 0, HistoryRecord.OPEN));
+        HistoryEnricher en = new HistoryEnricher(h, CONFIG);
+        Event fromStaging = new Event().kind(EventKind.NETWORK_CONNECT).set(Fields.TIME, 150 * S)
+                .set(Fields.CONTAINER_ID, "5ta9e0000000").set(Fields.FD_SIP, "10.244.1.9");
+        en.enrich(fromStaging);
+        assertThat(fromStaging.getString(Fields.K8S_CLUSTER_NAME)).isEqualTo("staging");
+        assertThat(fromStaging.getString(Fields.K8S_POD_NAME)).isEqualTo("web-x");
+        assertThat(fromStaging.getString(Fields.PEER_POD)).isEqualTo("web-x");
+        Event fromProd = new Event().kind(EventKind.NETWORK_CONNECT).set(Fields.TIME, 150 * S)
+                .set(Fields.CONTAINER_ID, World.C1_OLD).set(Fields.FD_SIP, "10.244.1.9");
+        en.enrich(fromProd);
+        assertThat(fromProd.getString(Fields.K8S_CLUSTER_NAME)).isEqualTo("prod");
+        assertThat(fromProd.getString(Fields.PEER_POD)).isEqualTo("db-0");
+        assertThat(h.clusters()).containsExactly("prod", "staging");
+    }
 }
