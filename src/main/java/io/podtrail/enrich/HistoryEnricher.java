@@ -27,7 +27,8 @@ import java.util.Objects;
  * <p>An event whose context is not (yet) known is kept with what could be resolved and the missing parts in
  * {@code podtrail.unresolved}: {@code container} (a container ID the history does not know), {@code pod} (no pod
  * for the event's pod identity), {@code owner} (a controller missing from the history), {@code peer} (a remote
- * address inside the cluster's pod or service range that no pod or service had).
+ * address inside the cluster's pod or service range that no pod or service had). Enriching a marked event again
+ * once the history knows more (the later pass) fills what is now known and replaces the mark.
  *
  * <p>Thread-safe.
  */
@@ -62,6 +63,7 @@ public final class HistoryEnricher implements Enricher {
     @Override
     public void enrich(Event e) {
         long t = e.time();
+        e.set(Fields.UNRESOLVED, null); // a later pass re-enriches marked events: start from a clean mark
         List<String> unresolved = new ArrayList<>(2);
         String containerId = first(e.getString(Fields.CONTAINER_FULL_ID), e.getString(Fields.CONTAINER_ID));
         if ("host".equals(containerId)) {

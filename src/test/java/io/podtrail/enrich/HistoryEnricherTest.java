@@ -159,4 +159,36 @@ class HistoryEnricherTest {
         assertThat(fromProd.getString(Fields.PEER_POD)).isEqualTo("db-0");
         assertThat(h.clusters()).containsExactly("prod", "staging");
     }
+
+    @Test
+    void aLaterPassResolvesAMarkedEventOnceTheHistoryKnowsMore() {
+        ClusterHistory h = World.history();
+        HistoryEnricher en = new HistoryEnricher(h, CONFIG);
+        String early = "abcdef0123456789" + "0".repeat(48);
+        Event e = exec(early.substring(0, 12), 500 * S);
+        en.enrich(e);
+        assertThat(e.get(Fields.UNRESOLVED)).isEqualTo(List.of("container"));
+        // the informer reports the container a moment later
+        h.apply(World.rec(HistoryRecord.Kind.CONTAINER, early, Map.of("podUid", "p3", "name", "postgres"), 500, null));
+        en.enrich(e);
+        assertThat(e.get(Fields.UNRESOLVED)).isNull();
+        assertThat(e.getString(Fields.K8S_WORKLOAD_NAME)).isEqualTo("db");
+        assertThat(en.stats().resolvedCount()).isEqualTo(1);
+        assertThat(en.stats().unresolvedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void auditRequestOnAPodGetsItsWorkloadAndNodeAtRequestTime() {
+        Event e = new Event().kind(EventKind.K8S_API).set(Fields.TIME, 150 * S).set(Fields.KA_VERB, "get")
+                .set(Fields.K8S_NS_NAME, "shop").set(Fields.K8S_POD_NAME, "web-7d9f-aaaaa")
+                .set(Fields.HOSTNAME, "apiserver-1");
+        enricher.enrich(e);
+        assertThat(e.toMap()).containsEntry("k8s.deployment.name", "web").containsEntry("k8s.node.name", "n1")
+                .containsEntry("k8s.pod.uid", "p1").doesNotContainKey("podtrail.unresolved");
+        Event later = new Event().kind(EventKind.K8S_API).set(Fields.TIME, 250 * S)
+                .set(Fields.K8S_NS_NAME, "shop").set(Fields.K8S_POD_NAME, "web-7d9f-aaaaa");
+        enricher.enrich(later);
+        assertThat(later.get(Fields.UNRESOLVED)).as("the pod was gone by then").isEqualTo(List.of("pod"));
+        assertThat(later.get(Fields.K8S_NODE_NAME)).isNull();
+    }
 }
