@@ -6,11 +6,28 @@ import java.util.Arrays;
  * The validity intervals of one key, sorted by start and never overlapping: one {@code long[]} of
  * {@code from, to} pairs and one array of values, replaced together (copy on write) on every change. Readers
  * binary-search a consistent snapshot without locking; writers synchronize on the timeline. A key changes
- * rarely (a few intervals in its life), so copying is cheap and a lookup touches two small arrays.
+ * rarely (a few intervals in its life), so copying is cheap and a lookup touches two small arrays, or none for
+ * a key with a single interval (kept inline).
  */
 final class Timeline {
 
-    private record Slots(long[] span, Object[] value) {
+    private static final class Slots {
+        final long[] span;
+        final Object[] value;
+        // most keys have one interval in their life: it is also kept inline, so a lookup reads this object only
+        final boolean one;
+        final long from0, to0;
+        final Object value0;
+
+        Slots(long[] span, Object[] value) {
+            this.span = span;
+            this.value = value;
+            this.one = value.length == 1;
+            this.from0 = one ? span[0] : 0;
+            this.to0 = one ? span[1] : 0;
+            this.value0 = one ? value[0] : null;
+        }
+
         int size() {
             return value.length;
         }
@@ -31,6 +48,9 @@ final class Timeline {
     /** The value valid at {@code t}, or null. */
     Object at(long t) {
         Slots s = slots;
+        if (s.one) {
+            return s.from0 <= t && t < s.to0 ? s.value0 : null;
+        }
         int i = floor(s.span, t);
         return i >= 0 && t < s.span[2 * i + 1] ? s.value[i] : null;
     }
@@ -38,6 +58,9 @@ final class Timeline {
     /** The value of the interval nearest to {@code t} (the one containing it, else the closest end), or null. */
     Object nearest(long t) {
         Slots s = slots;
+        if (s.one) {
+            return s.value0;
+        }
         int n = s.size();
         if (n == 0) {
             return null;
