@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 /** {@code podtrail simulate}: a realistic cluster's activity in the real sensor formats, with its ground truth. */
 @Command(name = "simulate", description = {
         "Write a simulated cluster's activity: DIR/tetragon.jsonl (Tetragon JSON export), DIR/k8s-audit.jsonl",
-        "(API server audit log) and DIR/truth.json (what the incident stories did). Deterministic for a seed."})
+        "(API server audit log), DIR/truth.json (what the incident stories did) and DIR/snapshot.json (the cluster's",
+        "objects at the end of the window, as kubectl get -A -o json prints them). Deterministic for a seed."})
 final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")

@@ -79,6 +79,30 @@ public final class Fields {
     public static final Field K8S_POD_LABEL = derived("k8s.pod.label", FieldType.STRING,
             "k8s.pod.label[KEY]: the value of pod label KEY (from k8s.pod.labels).", "tetragon, falco, podtrail", true);
 
+    // --- Kubernetes context filled by enrichment (io.podtrail.enrich), resolved at the event's time ---
+    private static final String ENRICH = "podtrail (enrich), sensors when they carry it";
+    public static final Field K8S_CLUSTER_NAME = stored("k8s.cluster.name", FieldType.STRING, "Name of the cluster the event happened in (from the enrichment source that resolved it).", ENRICH);
+    public static final Field K8S_WORKLOAD_KIND = stored("k8s.workload.kind", FieldType.STRING, "Kind of the pod's top-level owner: Deployment, StatefulSet, DaemonSet, CronJob, Job, ReplicaSet, or Pod for a bare pod.", ENRICH);
+    public static final Field K8S_WORKLOAD_NAME = stored("k8s.workload.name", FieldType.STRING, "Name of the pod's top-level owner (the bare pod's name when it has none).", ENRICH);
+    public static final Field K8S_DEPLOYMENT_NAME = stored("k8s.deployment.name", FieldType.STRING, "Deployment owning the pod (through its ReplicaSet) at the time of the event.", ENRICH);
+    public static final Field K8S_STATEFULSET_NAME = stored("k8s.statefulset.name", FieldType.STRING, "StatefulSet owning the pod.", ENRICH);
+    public static final Field K8S_DAEMONSET_NAME = stored("k8s.daemonset.name", FieldType.STRING, "DaemonSet owning the pod.", ENRICH);
+    public static final Field K8S_JOB_NAME = stored("k8s.job.name", FieldType.STRING, "Job owning the pod.", ENRICH);
+    public static final Field K8S_CRONJOB_NAME = stored("k8s.cronjob.name", FieldType.STRING, "CronJob owning the pod (through its Job).", ENRICH);
+    public static final Field K8S_RS_NAME = stored("k8s.rs.name", FieldType.STRING, "ReplicaSet owning the pod.", ENRICH);
+    public static final Field K8S_NODE_NAME = stored("k8s.node.name", FieldType.STRING, "Node the pod ran on at the time of the event.", ENRICH);
+    public static final Field PEER_KIND = stored("peer.kind", FieldType.STRING,
+            "For connections, what the remote end (fd.sip for connect/close, fd.cip for accept) was at that time: pod, service, node, loopback, trusted or external.", ENRICH);
+    public static final Field PEER_NS = stored("peer.ns", FieldType.STRING, "Namespace of the remote pod or service.", ENRICH);
+    public static final Field PEER_POD = stored("peer.pod", FieldType.STRING, "Name of the remote pod.", ENRICH);
+    public static final Field PEER_WORKLOAD = stored("peer.workload", FieldType.STRING, "Workload (top-level owner name) of the remote pod.", ENRICH);
+    public static final Field PEER_SERVICE = stored("peer.service", FieldType.STRING, "Name of the remote service (cluster IP).", ENRICH);
+    public static final Field PEER_NODE = stored("peer.node", FieldType.STRING, "Name of the remote node (node address).", ENRICH);
+    public static final Field PEER_KNOWN = stored("peer.known", FieldType.BOOL,
+            "True when the remote end was a pod, service or node of the cluster at that time, loopback, or in a trusted CIDR; false for an unknown destination.", ENRICH);
+    public static final Field UNRESOLVED = stored("podtrail.unresolved", FieldType.STRING_LIST,
+            "What enrichment could not resolve yet (container, pod, owner, peer): kept so a later pass can fill it; absent when fully resolved.", "podtrail (enrich)");
+
     // --- network and files ---
     public static final Field FD_SIP = stored("fd.sip", FieldType.IP, "Server IP address of the connection (destination of a connect, local side of an accept).", ALL_SYS);
     public static final Field FD_SPORT = stored("fd.sport", FieldType.LONG, "Server port.", ALL_SYS);

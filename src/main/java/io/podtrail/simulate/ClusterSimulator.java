@@ -75,6 +75,7 @@ public final class ClusterSimulator {
     private Workload coredns, kubeProxy, nodeExporter, prometheus, netdebug, billingApi, invoiceWorker,
             frontendWeb, postgres, nightlyReport;
     private final String[] saUids = new String[16];
+    private final List<SnapshotWriter.JobPod> jobPods = new ArrayList<>();
 
     // truth
     private final TruthBuilder truth;
@@ -92,7 +93,11 @@ public final class ClusterSimulator {
 
     // ------------------------------------------------------------------------------------------------ public API
 
-    /** Writes DIR/tetragon.jsonl, DIR/k8s-audit.jsonl and DIR/truth.json. */
+    /**
+     * Writes DIR/tetragon.jsonl, DIR/k8s-audit.jsonl, DIR/truth.json and DIR/snapshot.json (the cluster's objects
+     * at the end of the window, as {@code kubectl get ... -A -o json} prints them; the file's modification time is
+     * the end of the window, the time the snapshot stands for).
+     */
     public Truth write(Path dir) throws IOException {
         Files.createDirectories(dir);
         Truth t;
@@ -101,6 +106,10 @@ public final class ClusterSimulator {
             t = run(new BufferedWriter(tw, 1 << 16), new BufferedWriter(aw, 1 << 16));
         }
         Files.writeString(dir.resolve("truth.json"), toJson(t), StandardCharsets.UTF_8);
+        Path snapshot = dir.resolve("snapshot.json");
+        Files.writeString(snapshot, snapshotJson(), StandardCharsets.UTF_8);
+        Files.setLastModifiedTime(snapshot, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.ofEpochSecond(endNs / SEC, endNs % SEC)));
         return t;
     }
 
@@ -138,6 +147,13 @@ public final class ClusterSimulator {
         tout.flush();
         aout.flush();
         return truth();
+    }
+
+    /** The cluster's objects at the end of the window as a kubectl v1 List (see {@link SnapshotWriter}); after {@link #run}. */
+    public String snapshotJson() {
+        java.util.Map<String, String> services = new java.util.LinkedHashMap<>();
+        services.put("default/kubernetes", "10.96.0.1");
+        return SnapshotWriter.json(nodes, workloads, jobPods, services);
     }
 
     /** The ground truth of the stories; complete after {@link #run}. */
@@ -847,6 +863,7 @@ public final class ClusterSimulator {
         exit(t1 + s(21) + MS, sh, 0, null);
         connection(t1 + s(22), p, p.entry, w.targets[1], s(5));
         exit(t1 + s(30), p.entry, 0, null);
+        jobPods.add(new SnapshotWriter.JobPod(p, job, t1 + s(30)));
     }
 
     // ---------------------------------------------------------------------------------------------------- stories

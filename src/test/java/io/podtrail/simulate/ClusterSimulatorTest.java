@@ -70,7 +70,7 @@ class ClusterSimulatorTest {
     void writeProducesTheThreeFilesIdenticallyForTheSameSeed(@TempDir Path dir) throws IOException {
         Truth t1 = new ClusterSimulator(CFG).write(dir.resolve("a"));
         new ClusterSimulator(CFG).write(dir.resolve("b"));
-        for (String f : List.of("tetragon.jsonl", "k8s-audit.jsonl", "truth.json")) {
+        for (String f : List.of("tetragon.jsonl", "k8s-audit.jsonl", "truth.json", "snapshot.json")) {
             assertThat(Files.mismatch(dir.resolve("a").resolve(f), dir.resolve("b").resolve(f))).as(f).isEqualTo(-1L);
         }
         assertThat(Files.readString(dir.resolve("a/tetragon.jsonl"))).isEqualTo(tetragon);
