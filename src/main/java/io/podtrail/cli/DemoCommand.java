@@ -1,5 +1,6 @@
 package io.podtrail.cli;
 
+import io.podtrail.enrich.KubernetesContext;
 import io.podtrail.event.Event;
 import io.podtrail.event.Fields;
 import io.podtrail.pipeline.IngestPipeline;
@@ -40,9 +41,6 @@ import java.util.stream.Collectors;
         "  3. every tcpdump execution on a host or in a deployment"})
 final class DemoCommand implements Callable<Integer> {
 
-    /** Where the simulated cluster's networks are (pods, services, nodes); everything else is outside. */
-    static final List<String> CLUSTER_CIDRS = List.of("10.244.0.0/16", "10.96.0.0/12", "10.0.0.0/16");
-
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory for the demo trail (default: a new temporary directory).")
     Path data;
 
@@ -67,18 +65,22 @@ final class DemoCommand implements Callable<Integer> {
         Truth truth = new ClusterSimulator(config).write(sim);
         out.printf("  %,d Tetragon events, %,d Kubernetes audit events%n", truth.counts().tetragonLines(), truth.counts().auditLines());
 
+        // The simulated cluster's service range is not discoverable from its objects (as in a real cluster):
+        // say it in podtrail.yaml, with the destinations the cluster's operators trust.
+        Files.writeString(dir.resolve("podtrail.yaml"), "cluster:\n  name: demo\n  serviceCidrs: [10.96.0.0/12]\n"
+                + "trusted:\n  cidrs: [" + String.join(", ", truth.trustedCidrs()) + "]\n");
         out.println("Ingesting into the trail at " + dir + " ...");
-        try (EventStore store = Stores.open(dir);
-             IngestPipeline pipeline = new IngestPipeline(store, dir.resolve("rejected"), IngestPipeline.DEFAULT_BATCH)) {
+        try (KubernetesContext context = KubernetesContext.open(dir);
+             EventStore store = Stores.open(dir);
+             IngestPipeline pipeline = new IngestPipeline(store, context.enricher(), dir.resolve("rejected"), IngestPipeline.DEFAULT_BATCH)) {
+            context.loadSnapshot(sim.resolve("snapshot.json"));
             IngestSummary s = pipeline.ingestPaths(List.of(sim.resolve("tetragon.jsonl"), sim.resolve("k8s-audit.jsonl")),
                     null, IngestPipeline.Progress.NONE);
             out.printf("  stored %,d events (%,d audit stages merged into their requests), rejected %,d%n",
                     s.stored(), s.merged(), s.rejected());
             out.printf("  ready in %.1f s%n%n", (System.nanoTime() - t0) / 1e9);
 
-            List<String> known = new ArrayList<>(CLUSTER_CIDRS);
-            known.addAll(truth.trustedCidrs());
-            question1(store, known);
+            question1(store);
             question2(store);
             question3(store);
         }
@@ -87,16 +89,17 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void question1(EventStore store, List<String> known) {
-        String filter = "k8s.ns.name = billing and evt.type = connect and not fd.snet in (" + String.join(", ", known) + ")";
+    private void question1(EventStore store) {
+        String filter = "k8s.ns.name = billing and evt.type = connect and peer.known = false";
         heading("1. Outbound connections from namespace billing to unknown destinations",
-                "destinations outside the cluster's networks and the trusted list", filter);
+                "not a pod, service or node of the cluster at that time, nor a trusted network", filter);
         List<Event> events = all(store, filter);
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("TIME", "POD", "PROCESS", "DESTINATION"));
+        rows.add(List.of("TIME", "WORKLOAD", "POD", "PROCESS", "DESTINATION"));
         for (Event e : events.reversed()) {
-            rows.add(List.of(EventPrinter.formatTime(e.time()), s(e, Fields.K8S_POD_NAME), s(e, Fields.PROC_CMDLINE),
-                    s(e, Fields.FD_SIP) + ":" + e.getLong(Fields.FD_SPORT)));
+            rows.add(List.of(EventPrinter.formatTime(e.time()), s(e, Fields.K8S_WORKLOAD_KIND) + "/" + s(e, Fields.K8S_WORKLOAD_NAME),
+                    s(e, Fields.K8S_POD_NAME), s(e, Fields.PROC_CMDLINE),
+                    s(e, Fields.FD_SIP) + ":" + e.getLong(Fields.FD_SPORT) + " (" + s(e, Fields.PEER_KIND) + ")"));
         }
         print(rows, events.size());
     }
@@ -168,15 +171,17 @@ final class DemoCommand implements Callable<Integer> {
 
     private void question3(EventStore store) {
         String filter = "proc.name = tcpdump and evt.type = execve";
-        heading("3. Every tcpdump execution on a host or in a deployment", null, filter);
+        heading("3. Every tcpdump execution on a host or in a deployment",
+                "narrow it with container.id = host, or k8s.deployment.name = netdebug", filter);
         List<Event> events = all(store, filter).reversed();
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("TIME", "NODE", "WHERE", "COMMAND"));
+        rows.add(List.of("TIME", "NODE", "WHERE", "WORKLOAD", "COMMAND"));
         for (Event e : events) {
             String cid = s(e, Fields.CONTAINER_ID);
             String where = "host".equals(cid) || cid.isEmpty() ? "host"
                     : s(e, Fields.K8S_NS_NAME) + "/" + s(e, Fields.K8S_POD_NAME) + " (" + s(e, Fields.CONTAINER_NAME) + ")";
-            rows.add(List.of(EventPrinter.formatTime(e.time()), s(e, Fields.HOSTNAME), where, s(e, Fields.PROC_CMDLINE)));
+            String workload = e.getString(Fields.K8S_WORKLOAD_NAME) == null ? "" : s(e, Fields.K8S_WORKLOAD_KIND) + "/" + s(e, Fields.K8S_WORKLOAD_NAME);
+            rows.add(List.of(EventPrinter.formatTime(e.time()), s(e, Fields.HOSTNAME), where, workload, s(e, Fields.PROC_CMDLINE)));
         }
         print(rows, events.size());
     }

@@ -1,5 +1,8 @@
 package io.podtrail.cli;
 
+import io.podtrail.enrich.EnrichStats;
+import io.podtrail.enrich.KubernetesContext;
+import io.podtrail.enrich.SnapshotReader;
 import io.podtrail.event.SourceFormat;
 import io.podtrail.pipeline.IngestPipeline;
 import io.podtrail.pipeline.IngestSummary;
@@ -11,6 +14,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,8 +36,16 @@ final class IngestCommand implements Callable<Integer> {
             description = "Events per committed batch.")
     int batch;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = "Files or directories (recursively); .gz files are decompressed.")
-    List<Path> inputs;
+    @Option(names = "--context", paramLabel = "FILE",
+            description = "A Kubernetes snapshot to add to the context history first: what 'kubectl get namespaces,nodes,pods,"
+                    + "replicasets,deployments,statefulsets,daemonsets,jobs,cronjobs,services -A -o json' prints. Repeatable.")
+    List<Path> contexts = new ArrayList<>();
+
+    @Option(names = "--cluster", paramLabel = "NAME", description = "Cluster name for --context snapshots (default: from podtrail.yaml, else 'default').")
+    String cluster;
+
+    @Parameters(arity = "0..*", paramLabel = "FILE|DIR", description = "Files or directories (recursively); .gz files are decompressed.")
+    List<Path> inputs = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -42,9 +54,19 @@ final class IngestCommand implements Callable<Integer> {
         PrintStream err = System.err;
         long start = System.nanoTime();
         IngestSummary s;
-        try (EventStore store = Stores.open(data);
-             IngestPipeline pipeline = new IngestPipeline(store, data.resolve("rejected"), batch)) {
-            s = pipeline.ingestPaths(inputs, fmt, progressBar(err));
+        if (inputs.isEmpty() && contexts.isEmpty()) {
+            throw new IllegalArgumentException("nothing to ingest: give FILE|DIR arguments and/or --context FILE");
+        }
+        try (KubernetesContext context = KubernetesContext.open(data)) {
+            for (Path snapshot : contexts) {
+                SnapshotReader.Result r = cluster == null ? context.loadSnapshot(snapshot) : context.loadSnapshot(snapshot, cluster);
+                System.out.printf("context: %,d objects from %s (%,d history records)%n", r.objects(), snapshot, r.records());
+            }
+            try (EventStore store = Stores.open(data);
+                 IngestPipeline pipeline = new IngestPipeline(store, context.enricher(), data.resolve("rejected"), batch)) {
+                s = pipeline.ingestPaths(inputs, fmt, progressBar(err));
+            }
+            printEnrichment(context.enricher().stats());
         }
         double secs = (System.nanoTime() - start) / 1e9;
         if (System.console() != null) {
@@ -68,6 +90,13 @@ final class IngestCommand implements Callable<Integer> {
             out.println("rejected records kept in " + s.rejectedFile());
         }
         return 0;
+    }
+
+    private static void printEnrichment(EnrichStats stats) {
+        if (stats.unresolvedCount() > 0) {
+            System.out.printf("context: %,d events could not be fully resolved yet (%s); they stay marked in podtrail.unresolved%n",
+                    stats.unresolvedCount(), stats.unresolvedByReason());
+        }
     }
 
     /** A one-line progress bar on a terminal for inputs over 16 MB; nothing otherwise. */

@@ -1,11 +1,8 @@
 package io.podtrail.cli;
 
-import io.podtrail.query.Filter;
-import io.podtrail.query.FilterException;
 import io.podtrail.store.EventStore;
 import io.podtrail.store.duckdb.DuckDbEventStore;
 import io.podtrail.store.duckdb.DuckDbFilterSql;
-import io.podtrail.store.duckdb.FilterCompiler;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,18 +12,9 @@ final class Stores {
     private Stores() {
     }
 
-    /** A filter compiler whose errors carry the filter rendered with a caret under the problem. */
-    static final FilterCompiler FILTERS = text -> {
-        try {
-            return DuckDbFilterSql.compile(Filter.compile(text));
-        } catch (FilterException e) {
-            throw new IllegalArgumentException("invalid filter\n" + e.render(text));
-        }
-    };
-
     /** Opens or creates the trail. */
     static EventStore open(Path dataDir) {
-        return DuckDbEventStore.open(dataDir, FILTERS);
+        return DuckDbEventStore.open(dataDir, DuckDbFilterSql.TEXT_COMPILER);
     }
 
     /** Opens an existing trail; a clear error when there is none yet. */

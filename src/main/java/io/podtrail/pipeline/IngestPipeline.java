@@ -2,6 +2,7 @@ package io.podtrail.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.podtrail.enrich.Enricher;
 import io.podtrail.event.Event;
 import io.podtrail.event.SourceFormat;
 import io.podtrail.ingest.EventSink;
@@ -30,8 +31,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Runs inputs through the pipeline into the store: an adapter per format parses and normalizes on
- * the calling thread while a second thread commits full batches, so parsing and storing overlap on
+ * Runs inputs through the pipeline into the store: an adapter per format parses and normalizes, the
+ * enricher adds the Kubernetes context as of each event's time, both on the calling thread, while a second
+ * thread commits full batches, so parsing and storing overlap on
  * two cores. Rejected records are appended to {@code DATA/rejected/ingest-TIMESTAMP.jsonl} with their
  * origin, line and reason; the rest of the input is still accepted.
  *
@@ -47,13 +49,20 @@ public final class IngestPipeline implements AutoCloseable {
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
 
     private final EventStore store;
+    private final Enricher enricher;
     private final Path rejectedDir;
     private final int batchSize;
     private BufferedWriter rejectedOut;
     private Path rejectedPath;
 
     public IngestPipeline(EventStore store, Path rejectedDir, int batchSize) {
+        this(store, Enricher.NONE, rejectedDir, batchSize);
+    }
+
+    /** @param enricher fills each event's Kubernetes context before it is stored */
+    public IngestPipeline(EventStore store, Enricher enricher, Path rejectedDir, int batchSize) {
         this.store = store;
+        this.enricher = enricher;
         this.rejectedDir = rejectedDir;
         this.batchSize = batchSize;
     }
@@ -137,6 +146,7 @@ public final class IngestPipeline implements AutoCloseable {
         source.read(buffered, origin, new EventSink() {
             @Override
             public void accept(Event event) {
+                enricher.enrich(event);
                 writer.add(event);
                 accepted[0]++;
             }

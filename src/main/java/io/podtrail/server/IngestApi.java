@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.podtrail.event.Event;
 import io.podtrail.event.SourceFormat;
+import io.podtrail.enrich.Enricher;
 import io.podtrail.ingest.EventSink;
 import io.podtrail.ingest.Formats;
 import io.podtrail.ingest.Rejection;
@@ -32,6 +33,8 @@ import java.util.concurrent.TimeoutException;
  * failed.
  */
 final class IngestApi {
+
+    private final Enricher enricher;
     static final int MAX_REJECTIONS_LISTED = 100;
 
     private final TokenStore tokens;
@@ -40,7 +43,8 @@ final class IngestApi {
     private final Metrics metrics;
     private final long maxBody;
 
-    IngestApi(TokenStore tokens, GroupCommitter committer, RejectedLog rejectedLog, Metrics metrics, long maxBody) {
+    IngestApi(TokenStore tokens, GroupCommitter committer, Enricher enricher, RejectedLog rejectedLog, Metrics metrics, long maxBody) {
+        this.enricher = enricher;
         this.tokens = tokens;
         this.committer = committer;
         this.rejectedLog = rejectedLog;
@@ -76,6 +80,7 @@ final class IngestApi {
             Formats.forFormat(format).read(new BufferedInputStream(limited, 1 << 16), origin, new EventSink() {
                 @Override
                 public void accept(Event event) {
+                    enricher.enrich(event);
                     events.add(event);
                 }
 

@@ -5,12 +5,11 @@ import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
-import io.podtrail.query.Filter;
-import io.podtrail.query.FilterException;
 import io.podtrail.store.EventStore;
+import io.podtrail.enrich.KubernetesContext;
+import io.podtrail.enrich.PodtrailConfig;
 import io.podtrail.store.duckdb.DuckDbEventStore;
 import io.podtrail.store.duckdb.DuckDbFilterSql;
-import io.podtrail.store.duckdb.FilterCompiler;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +36,7 @@ public final class PodtrailServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final EventStore store;
+    private final KubernetesContext context;
     private final TokenStore tokens;
     private final GroupCommitter committer;
     private final AccessLog access;
@@ -54,21 +54,18 @@ public final class PodtrailServer implements AutoCloseable {
         }
         this.tokens = new TokenStore(config.dataDir());
         this.createdAdminToken = tokens.bootstrapAdmin();
-        this.store = DuckDbEventStore.open(config.dataDir(), FILTERS);
+        this.store = DuckDbEventStore.open(config.dataDir(), DuckDbFilterSql.TEXT_COMPILER);
+        try {
+            this.context = KubernetesContext.open(config.dataDir());
+        } catch (IOException | PodtrailConfig.ConfigException e) {
+            store.close();
+            throw new IllegalArgumentException("cannot load the Kubernetes context in " + config.dataDir() + ": " + e.getMessage(), e);
+        }
         this.committer = new GroupCommitter(store, config.queueRequests(), config.queueEvents(),
                 config.commitEvents(), metrics);
         this.access = new AccessLog(config.dataDir().resolve("access.log"));
         this.rejected = new RejectedLog(config.dataDir().resolve("rejected"));
     }
-
-    /** Filter text to SQL, with errors that carry the rendered filter (as the CLI's). */
-    static final FilterCompiler FILTERS = text -> {
-        try {
-            return DuckDbFilterSql.compile(Filter.compile(text));
-        } catch (FilterException e) {
-            throw new IllegalArgumentException("invalid filter\n" + e.render(text));
-        }
-    };
 
     /** Opens everything and starts listening. */
     public static PodtrailServer start(ServerConfig config) {
@@ -84,7 +81,7 @@ public final class PodtrailServer implements AutoCloseable {
 
     private void listen() {
         byte[] openapi = resource("openapi.json");
-        IngestApi ingest = new IngestApi(tokens, committer, rejected, metrics, config.maxBodyBytes());
+        IngestApi ingest = new IngestApi(tokens, committer, context.enricher(), rejected, metrics, config.maxBodyBytes());
         QueryApi query = new QueryApi(tokens, store, access, config.maxQueryLimit());
         HttpRouting.Builder routing = HttpRouting.builder();
         routing.addFilter((chain, req, res) -> {
@@ -175,6 +172,7 @@ public final class PodtrailServer implements AutoCloseable {
         committer.close();
         access.close();
         rejected.close();
+        context.close();
         store.close();
     }
 }

@@ -40,6 +40,18 @@ public final class DuckDbFilterSql {
     private DuckDbFilterSql() {
     }
 
+    /**
+     * Filter text to SQL for the store; an invalid filter is an IllegalArgumentException whose message shows the
+     * filter with a caret under each problem (what the CLI and the HTTP API print).
+     */
+    public static final FilterCompiler TEXT_COMPILER = text -> {
+        try {
+            return compile(Filter.compile(text));
+        } catch (io.podtrail.query.FilterException e) {
+            throw new IllegalArgumentException("invalid filter\n" + e.render(text));
+        }
+    };
+
     public static SqlFragment compile(Filter filter) {
         return compile(filter.condition());
     }
