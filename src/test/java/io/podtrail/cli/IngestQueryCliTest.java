@@ -38,8 +38,11 @@ class IngestQueryCliTest {
         data = tmp.resolve("data");
         SimulationConfig config = SimulationConfig.defaults(11).withDuration(Duration.ofMinutes(20)).withEventsPerSecond(40);
         truth = new ClusterSimulator(config).write(sim);
-        firstIngest = CliRunner.run("ingest", "--data", data.toString(), sim.resolve("tetragon.jsonl").toString(),
-                sim.resolve("k8s-audit.jsonl").toString());
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("podtrail.yaml"), "cluster:\n  serviceCidrs: [10.96.0.0/12]\ntrusted:\n  cidrs: ["
+                + String.join(", ", truth.trustedCidrs()) + "]\n");
+        firstIngest = CliRunner.run("ingest", "--data", data.toString(), "--context", sim.resolve("snapshot.json").toString(),
+                sim.resolve("tetragon.jsonl").toString(), sim.resolve("k8s-audit.jsonl").toString());
     }
 
     @Test
@@ -76,6 +79,34 @@ class IngestQueryCliTest {
         }
         CliRunner.Result table = CliRunner.run("query", "--data", data.toString(), "proc.name = tcpdump and evt.type = execve");
         assertThat(table.out()).contains("TIME", "NODE", "NAMESPACE/POD", "CONTAINER", "tcpdump -i eth0");
+    }
+
+    @Test
+    void question1OutboundFromBillingToUnknownDestinationsIsExactlyTheTruth() {
+        CliRunner.Result r = CliRunner.run("query", "--data", data.toString(), "-o", "json", "--limit", "1000",
+                "k8s.ns.name = billing and evt.type = connect and peer.known = false");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<JsonNode> rows = r.out().lines().map(IngestQueryCliTest::parse).toList();
+        assertThat(rows.stream().map(n -> n.get("proc.exec_id").asText() + " " + n.get("fd.sip").asText() + ":" + n.get("fd.sport").asLong()).toList())
+                .containsExactlyInAnyOrderElementsOf(truth.unknownOutboundBilling().stream()
+                        .map(o -> o.execId() + " " + o.dstIp() + ":" + o.dstPort()).toList());
+        for (JsonNode n : rows) {
+            assertThat(n.get("k8s.pod.name").asText()).isNotEmpty();
+            assertThat(n.get("k8s.workload.name").asText()).isIn("billing-api", "invoice-worker");
+            assertThat(n.get("peer.kind").asText()).isEqualTo("external");
+        }
+    }
+
+    @Test
+    void question3ByDeploymentAndOnHosts() {
+        CliRunner.Result inDeployment = CliRunner.run("query", "--data", data.toString(), "-o", "json",
+                "proc.name = tcpdump and evt.type = execve and k8s.deployment.name = netdebug");
+        CliRunner.Result onHosts = CliRunner.run("query", "--data", data.toString(), "-o", "json",
+                "proc.name = tcpdump and evt.type = execve and container.id = host");
+        Set<String> expectedPod = truth.tcpdumpExecutions().stream().filter(t -> !t.host()).map(Truth.Tcpdump::execId).collect(Collectors.toSet());
+        Set<String> expectedHost = truth.tcpdumpExecutions().stream().filter(Truth.Tcpdump::host).map(Truth.Tcpdump::execId).collect(Collectors.toSet());
+        assertThat(inDeployment.out().lines().map(l -> parse(l).get("proc.exec_id").asText()).collect(Collectors.toSet())).isEqualTo(expectedPod);
+        assertThat(onHosts.out().lines().map(l -> parse(l).get("proc.exec_id").asText()).collect(Collectors.toSet())).isEqualTo(expectedHost);
     }
 
     @Test
