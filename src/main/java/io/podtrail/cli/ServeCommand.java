@@ -7,6 +7,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -25,6 +27,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (listen, tls, limits); see docs/server.md.")
     Path config;
 
+    @Option(names = "--watch", paramLabel = "CLUSTER[=KUBECONTEXT]",
+            description = {"Keep the Kubernetes context live from this cluster's API server (fabric8 informers): the cluster's",
+                    "name in k8s.cluster.name, and the kubeconfig context to use (default: the current context, or the",
+                    "in-cluster service account). Repeatable, one per cluster."})
+    List<String> watch = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         ServerConfig c = ServerConfig.defaults(dataDir.resolve());
@@ -38,6 +46,14 @@ final class ServeCommand implements Callable<Integer> {
             c = c.withListen(listen);
         }
         PodtrailServer server = PodtrailServer.start(c);
+        for (String w : watch) {
+            int eq = w.indexOf('=');
+            String cluster = eq < 0 ? w : w.substring(0, eq);
+            String kubeContext = eq < 0 ? null : w.substring(eq + 1);
+            server.context().watch(kubeContext, cluster);
+            System.out.println("podtrail serve: watching cluster " + cluster
+                    + (kubeContext == null ? " (current kubeconfig context or in-cluster account)" : " (kubeconfig context " + kubeContext + ")"));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -67,6 +67,11 @@ public final class PodtrailServer implements AutoCloseable {
         this.rejected = new RejectedLog(config.dataDir().resolve("rejected"));
     }
 
+    /** The Kubernetes context behind enrichment (to add live sources). */
+    public KubernetesContext context() {
+        return context;
+    }
+
     /** Opens everything and starts listening. */
     public static PodtrailServer start(ServerConfig config) {
         PodtrailServer s = new PodtrailServer(config);
