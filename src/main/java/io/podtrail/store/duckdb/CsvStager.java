@@ -21,8 +21,14 @@ import java.util.Map;
  */
 final class CsvStager {
 
-    /** One staged row: the event, its payload reference and its audit stage bits. */
-    record Row(Event event, long rawBlock, int rawIdx, int stages) {
+    /**
+     * One staged row: the event (the values of the table's field columns), its payload reference
+     * (rawIdx -1: none), its audit stage bits and the dimension keys the table's internal columns need.
+     */
+    record Row(Event event, long rawBlock, int rawIdx, int stages, int pkey, int ckey) {
+        Row(Event event, long rawBlock, int rawIdx, int stages) {
+            this(event, rawBlock, rawIdx, stages, 0, 0);
+        }
     }
 
     private final List<Schema.Column> columns;
@@ -106,6 +112,8 @@ final class CsvStager {
                             putLong(row.stages());
                         }
                     }
+                    case Schema.PKEY -> putLong(row.pkey());
+                    case Schema.CKEY -> putLong(row.ckey());
                     default -> throw new IllegalStateException(c.name());
                 }
                 continue;

@@ -111,15 +111,22 @@ public final class DuckDbEventStore implements EventStore {
     private final FilterCompiler compiler;
     private final Options options;
     private final DuckDBConnection writer;
-    private final List<Schema.Column> columns;
     private final List<Field> fields = Fields.stored();
     private final String selectFields;
     private final ExecutorService compressors;
     private static final AtomicLong STAGE_SEQ = new AtomicLong(); // unique staging file names per process
-    private final CsvStager stager;
+    /** One stager per table, owned by the staging thread. */
+    private final Stage facts = new Stage(Schema.FACTS, Schema.factColumns());
+    private final Stage processes = new Stage(Schema.PROCESSES, Schema.processColumns());
+    private final Stage containers = new Stage(Schema.CONTAINERS, Schema.containerColumns());
+    private final Stage requests = new Stage(Schema.REQUESTS, Schema.requestColumns());
+    /** Dimension caches; bounded, see {@link Dimension}: ~0.5 KB per cached process (its strings included). */
+    static final int PROCESS_CACHE = 65_536;
+    static final int CONTAINER_CACHE = 8_192;
+    private final Dimension processDim;
+    private final Dimension containerDim;
     private final RawFiles rawFiles;
     private final ExecutorService stagingThread;
-    private final String insertSql;
     private long nextBlockId;
     private volatile boolean closed;
 
@@ -147,12 +154,12 @@ public final class DuckDbEventStore implements EventStore {
         p.setProperty("preserve_insertion_order", "false");
         this.writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dataDir.resolve(FILE_NAME), p);
         try {
-            this.columns = Schema.ensure(writer);
-            try (Statement s = writer.createStatement();
-                 ResultSet r = s.executeQuery("SELECT coalesce(max(block_id), 0) + 1 FROM raw_blocks")) {
-                r.next();
-                this.nextBlockId = r.getLong(1);
-            }
+            Schema.ensure(writer);
+            this.nextBlockId = longQuery(writer, "SELECT coalesce(max(block_id), 0) + 1 FROM raw_blocks");
+            this.processDim = new Dimension(false, Schema.PROCESS_FIELDS, PROCESS_CACHE,
+                    (int) longQuery(writer, "SELECT coalesce(max(" + Schema.PKEY + "), 0) + 1 FROM " + Schema.PROCESSES));
+            this.containerDim = new Dimension(true, Schema.CONTAINER_FIELDS, CONTAINER_CACHE,
+                    (int) longQuery(writer, "SELECT coalesce(max(" + Schema.CKEY + "), 0) + 1 FROM " + Schema.CONTAINERS));
             writer.setAutoCommit(false);
         } catch (SQLException | RuntimeException e) {
             writer.close();
@@ -163,12 +170,6 @@ public final class DuckDbEventStore implements EventStore {
             sel.append(sel.isEmpty() ? "" : ", ").append(f.column());
         }
         this.selectFields = sel.toString();
-        this.stager = new CsvStager(columns);
-        StringBuilder names = new StringBuilder();
-        for (Schema.Column c : columns) {
-            names.append(names.isEmpty() ? "" : ", ").append(c.name());
-        }
-        this.insertSql = "INSERT INTO " + Schema.EVENTS + " (" + names + ") SELECT " + stager.selectList() + " FROM ";
         this.stagingThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "podtrail-stage");
             t.setDaemon(true);
@@ -291,10 +292,14 @@ public final class DuckDbEventStore implements EventStore {
             }
             long tc = System.nanoTime();
             writer.commit();
+            processDim.committed();
+            containerDim.committed();
             trace("commit", tc);
             return new AppendResult(fresh.size() + newRequests, duplicates, merged);
         } catch (SQLException | IOException | RuntimeException e) {
             rollbackQuietly();
+            processDim.abort();
+            containerDim.abort();
             if (e instanceof RuntimeException re) {
                 throw re;
             }
@@ -309,7 +314,7 @@ public final class DuckDbEventStore implements EventStore {
      */
     private List<Long> storedIds(Set<Long> ids, long min, long max) throws SQLException {
         long inRange;
-        try (PreparedStatement ps = writer.prepareStatement("SELECT count(*) FROM " + Schema.EVENTS + " WHERE evt_time BETWEEN ? AND ?")) {
+        try (PreparedStatement ps = writer.prepareStatement("SELECT count(*) FROM " + Schema.FACTS + " WHERE evt_time BETWEEN ? AND ?")) {
             ps.setLong(1, min);
             ps.setLong(2, max);
             try (ResultSet r = ps.executeQuery()) {
@@ -322,7 +327,7 @@ public final class DuckDbEventStore implements EventStore {
             return found;
         }
         boolean small = inRange <= 4L * ids.size();
-        String sql = "SELECT podtrail_id FROM " + Schema.EVENTS + " WHERE evt_time BETWEEN ? AND ?"
+        String sql = "SELECT podtrail_id FROM " + Schema.FACTS + " WHERE evt_time BETWEEN ? AND ?"
                 + (small ? "" : " AND podtrail_id IN (SELECT unnest(?::BIGINT[]))");
         try (PreparedStatement ps = writer.prepareStatement(sql)) {
             ps.setLong(1, min);
@@ -353,7 +358,7 @@ public final class DuckDbEventStore implements EventStore {
             ids.add(e.id());
         }
         String sql = "SELECT " + selectFields + ", " + Schema.STAGES + ", " + Schema.RAW_BLOCK + ", " + Schema.RAW_IDX
-                + " FROM " + Schema.EVENTS + " WHERE evt_time BETWEEN ? AND ? AND podtrail_id IN (SELECT unnest(?::BIGINT[]))";
+                + " FROM " + Schema.REQUESTS + " WHERE evt_time BETWEEN ? AND ? AND podtrail_id IN (SELECT unnest(?::BIGINT[]))";
         try (PreparedStatement ps = writer.prepareStatement(sql)) {
             ps.setLong(1, satSub(min, window));
             ps.setLong(2, satAdd(max, window));
@@ -382,10 +387,12 @@ public final class DuckDbEventStore implements EventStore {
     private void write(List<Event> rows, Map<Event, Integer> stageBits, List<Request> replaced) throws SQLException, IOException {
         rows.sort(Comparator.comparingLong(Event::time));
         // Payload blocks: assign references, compress in the background while staging the rows.
-        List<CsvStager.Row> staged = new ArrayList<>(rows.size());
+        List<CsvStager.Row> factRows = new ArrayList<>(rows.size());
+        List<CsvStager.Row> requestRows = new ArrayList<>();
         List<List<byte[]>> blocks = new ArrayList<>();
         List<byte[]> current = null;
         long firstBlock = nextBlockId;
+        long t0 = System.nanoTime();
         for (Event e : rows) {
             long block = -1;
             int idx = -1;
@@ -398,20 +405,35 @@ public final class DuckDbEventStore implements EventStore {
                 idx = current.size();
                 current.add(e.raw());
             }
-            staged.add(new CsvStager.Row(e, block, idx, stageBits.getOrDefault(e, 0)));
+            if (e.kind() == EventKind.K8S_API) {
+                requestRows.add(new CsvStager.Row(e, block, idx, stageBits.getOrDefault(e, 0)));
+            } else {
+                int ckey = containerDim.keyOf(e, 0);
+                int pkey = processDim.keyOf(e, ckey);
+                factRows.add(new CsvStager.Row(e, block, idx, 0, pkey, 0));
+            }
         }
+        trace("dimension keys", t0);
         List<Future<byte[]>> compressed = new ArrayList<>();
         for (List<byte[]> b : blocks) {
             compressed.add(compressors.submit(() -> RawBlocks.compress(b, options.zstdLevel())));
         }
-        // One staged file and one INSERT per batch: measured, 8 INSERTs of 15k rows in one transaction cost
-        // ~60% more than one of 122,880 (DuckDB compresses a whole row group once, at the end).
-        Future<Path> stagedFile = stagingThread.submit(() -> stage(staged));
-        long t0 = System.nanoTime();
+        // One staged file and one INSERT per table and batch: measured, 8 INSERTs of 15k rows in one transaction
+        // cost ~60% more than one of 122,880 (DuckDB compresses a whole row group once, at the end).
+        List<Stage> stages = List.of(containers, processes, facts, requests);
+        List<List<CsvStager.Row>> stageRows = List.of(containerDim.pending(), processDim.pending(), factRows, requestRows);
+        Future<List<Path>> stagedFiles = stagingThread.submit(() -> {
+            List<Path> files = new ArrayList<>();
+            for (int i = 0; i < stages.size(); i++) {
+                files.add(stageRows.get(i).isEmpty() ? null : stage(stages.get(i), stageRows.get(i)));
+            }
+            return files;
+        });
+        t0 = System.nanoTime();
         try {
             if (!replaced.isEmpty()) {
                 try (PreparedStatement ps = writer.prepareStatement(
-                        "DELETE FROM " + Schema.EVENTS + " WHERE podtrail_id = ? AND evt_time = ?")) {
+                        "DELETE FROM " + Schema.REQUESTS + " WHERE podtrail_id = ? AND evt_time = ?")) {
                     for (Request r : replaced) {
                         ps.setLong(1, r.event.id());
                         ps.setLong(2, r.storedTime);
@@ -419,20 +441,30 @@ public final class DuckDbEventStore implements EventStore {
                     }
                 }
             }
-            long loaded;
-            try (Statement s = writer.createStatement()) {
-                loaded = s.executeUpdate(insertSql + stager.readCsv(stagedFile.get().toString()));
+            List<Path> files = stagedFiles.get();
+            trace("stage", t0);
+            for (int i = 0; i < stages.size(); i++) {
+                if (files.get(i) == null) {
+                    continue;
+                }
+                long tl = System.nanoTime();
+                long loaded;
+                try (Statement s = writer.createStatement()) {
+                    loaded = s.executeUpdate(stages.get(i).insertSql + stages.get(i).stager.readCsv(files.get(i).toString()));
+                }
+                if (loaded != stageRows.get(i).size()) {
+                    throw new IllegalStateException("staged " + stageRows.get(i).size() + " rows but loaded " + loaded
+                            + " into " + stages.get(i).table);
+                }
+                trace("load " + loaded + " rows into " + stages.get(i).table, tl);
             }
-            if (loaded != rows.size()) {
-                throw new IllegalStateException("staged " + rows.size() + " rows but loaded " + loaded);
-            }
-            trace("stage+load " + rows.size() + " rows", t0);
             t0 = System.nanoTime();
             if (!blocks.isEmpty()) {
                 List<byte[]> data = new ArrayList<>(blocks.size());
                 for (Future<byte[]> f : compressed) {
                     data.add(f.get());
                 }
+                trace("wait for compression", t0);
                 // Durable before the rows that reference them are committed; a block written by an
                 // append that then fails is unreferenced and overwritten by the next append.
                 long[] offsets = rawFiles.write(firstBlock, data);
@@ -461,13 +493,34 @@ public final class DuckDbEventStore implements EventStore {
             for (Future<byte[]> f : compressed) {
                 f.cancel(false);
             }
-            try { // wait for the staging task if it is still running, then remove its file
-                Files.deleteIfExists(stagedFile.get());
+            try { // wait for the staging task if it is still running, then remove its files
+                for (Path f : stagedFiles.get()) {
+                    if (f != null) {
+                        Files.deleteIfExists(f);
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException | IOException ignored) {
                 // nothing staged or already gone
             }
+        }
+    }
+
+    /** A table and its stager (the stager is used by the staging thread only). */
+    private static final class Stage {
+        final String table;
+        final CsvStager stager;
+        final String insertSql;
+
+        Stage(String table, List<Schema.Column> columns) {
+            this.table = table;
+            this.stager = new CsvStager(columns);
+            StringBuilder names = new StringBuilder();
+            for (Schema.Column c : columns) {
+                names.append(names.isEmpty() ? "" : ", ").append(c.name());
+            }
+            this.insertSql = "INSERT INTO " + table + " (" + names + ") SELECT " + stager.selectList() + " FROM ";
         }
     }
 
@@ -490,8 +543,9 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
-    /** Writes rows into a new staging file (on the staging thread, which owns the stager). */
-    private Path stage(List<CsvStager.Row> rows) throws IOException {
+    /** Writes rows into a new staging file (on the staging thread, which owns the stagers). */
+    private Path stage(Stage table, List<CsvStager.Row> rows) throws IOException {
+        CsvStager stager = table.stager;
         stager.reset();
         for (CsvStager.Row row : rows) {
             stager.add(row);
@@ -569,9 +623,12 @@ public final class DuckDbEventStore implements EventStore {
     public byte[] raw(long eventId) {
         ensureOpen();
         return withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + Schema.RAW_BLOCK + ", " + Schema.RAW_IDX + " FROM "
-                    + Schema.EVENTS + " WHERE podtrail_id = ? AND " + Schema.RAW_BLOCK + " IS NOT NULL LIMIT 1")) {
+            String ref = "SELECT " + Schema.RAW_BLOCK + ", " + Schema.RAW_IDX + " FROM %s WHERE podtrail_id = ? AND "
+                    + Schema.RAW_BLOCK + " IS NOT NULL";
+            try (PreparedStatement ps = c.prepareStatement("(" + ref.formatted(Schema.FACTS) + " LIMIT 1) UNION ALL ("
+                    + ref.formatted(Schema.REQUESTS) + " LIMIT 1) LIMIT 1")) {
                 ps.setLong(1, eventId);
+                ps.setLong(2, eventId);
                 try (ResultSet r = ps.executeQuery()) {
                     return r.next() ? readRaw(c, rawFiles, r.getLong(1), r.getInt(2)) : null;
                 }
@@ -583,10 +640,7 @@ public final class DuckDbEventStore implements EventStore {
     public long count() {
         ensureOpen();
         return withConnection(c -> {
-            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM " + Schema.EVENTS)) {
-                r.next();
-                return r.getLong(1);
-            }
+            return longQuery(c, COUNT_SQL);
         });
     }
 
@@ -598,7 +652,7 @@ public final class DuckDbEventStore implements EventStore {
             long raw;
             long rawCompressed;
             try (Statement s = c.createStatement()) {
-                try (ResultSet r = s.executeQuery("SELECT count(*) FROM " + Schema.EVENTS)) {
+                try (ResultSet r = s.executeQuery(COUNT_SQL)) {
                     r.next();
                     rows = r.getLong(1);
                 }
@@ -654,6 +708,16 @@ public final class DuckDbEventStore implements EventStore {
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("store is closed");
+        }
+    }
+
+    private static final String COUNT_SQL = "SELECT (SELECT count(*) FROM " + Schema.FACTS + ") + (SELECT count(*) FROM "
+            + Schema.REQUESTS + ")";
+
+    private static long longQuery(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
         }
     }
 

@@ -153,7 +153,7 @@ class DuckDbEventStoreTest {
     @Test
     void reopeningAddsColumnsForNewCatalogueFields() {
         store.append(List.of(exec(1, T0, "a").set(Fields.FALCO_OUTPUT, "x")));
-        store.withConnection(c -> c.createStatement().execute("ALTER TABLE events DROP COLUMN falco_output"));
+        store.withConnection(c -> c.createStatement().execute("ALTER TABLE facts DROP COLUMN falco_output"));
         reopen();
         store.append(List.of(exec(2, T0 + 1, "b").set(Fields.FALCO_OUTPUT, "y")));
         assertThat(all()).extracting(e -> e.getString(Fields.FALCO_OUTPUT)).containsExactly("y", null);
@@ -348,6 +348,45 @@ class DuckDbEventStoreTest {
             }
         });
         assertThat(rows).isEqualTo(1);
+    }
+
+    @Test
+    void refusesATrailOfTheOlderLayout() throws Exception {
+        store.close();
+        Path old = dir.resolve("old");
+        java.nio.file.Files.createDirectories(old);
+        try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + old.resolve(DuckDbEventStore.FILE_NAME));
+             var s = c.createStatement()) {
+            s.execute("CREATE TABLE podtrail_schema (version INTEGER NOT NULL, applied_at TIMESTAMP)");
+            s.execute("INSERT INTO podtrail_schema VALUES (1, current_timestamp)");
+            s.execute("CREATE TABLE events (podtrail_id BIGINT)");
+        }
+        assertThatThrownBy(() -> DuckDbEventStore.open(old, new TestFilters(), small()))
+                .hasMessageContaining("created by an older Podtrail").hasMessageContaining("re-ingest");
+        store = DuckDbEventStore.open(dir, new TestFilters(), small());
+    }
+
+    @Test
+    void processesAndContainersAreStoredOncePerDistinctValues() {
+        List<Event> in = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            in.add(exec(i, T0 + i, "cmd " + (i % 10)).set(Fields.PROC_NAME, "p" + (i % 10)).set(Fields.CONTAINER_ID, "c" + (i % 2)));
+        }
+        store.append(in.subList(0, 150));
+        store.append(in.subList(150, 300));
+        long[] counts = store.withConnection(c -> {
+            try (ResultSet r = c.createStatement().executeQuery(
+                    "SELECT (SELECT count(*) FROM processes), (SELECT count(*) FROM containers), (SELECT count(*) FROM facts)")) {
+                r.next();
+                return new long[] {r.getLong(1), r.getLong(2), r.getLong(3)};
+            }
+        });
+        // ns = id % 3 and cmd = id % 10 are in different dimensions: 6 containers (c x ns), 30 processes
+        assertThat(counts).containsExactly(30, 6, 300);
+        for (Event e : in.subList(0, 5)) {
+            assertThat(store.query(new EventQuery("podtrail_id = '" + e.id() + "'", null, null, 5, null)).events())
+                    .extracting(Event::toMap).containsExactly(e.toMap());
+        }
     }
 
     @Test

@@ -1,0 +1,121 @@
+package io.podtrail.store.duckdb;
+
+import io.podtrail.event.Event;
+import io.podtrail.event.Field;
+import io.podtrail.event.Fields;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A content-addressed dimension (processes, containers): a row per distinct combination of its
+ * attribute values (plus the parent dimension's key), identified by a small surrogate INTEGER key
+ * assigned here, monotonically, so the referencing column bit-packs well.
+ *
+ * <p>The cache maps the exact attribute values (compared with equals, so there are no hash collisions
+ * to worry about) to the key. It is an LRU bounded to {@code capacity} entries; a value combination
+ * that is not cached (evicted, or stored before the store was reopened) simply gets a new key and a
+ * new row: a duplicate dimension row costs a little space, never correctness, because every key
+ * identifies exactly one row. Rows created by an append are staged and inserted in that append's
+ * transaction; when an append fails, {@link #abort} forgets everything cached, so no key refers to a
+ * row that was never committed. Not thread-safe: used by the (serialized) append path only.
+ */
+final class Dimension {
+
+    /** The attribute values of one row; equality is value equality of all of them. */
+    private record Key(Object[] values, int hash) {
+        static Key of(Object[] values) {
+            return new Key(values, Arrays.hashCode(values));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.hash == hash && Arrays.equals(k.values, values);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    private final Field[] fields;
+    private final boolean container;
+    private final int capacity;
+    private final LinkedHashMap<Key, Integer> cache;
+    private final List<CsvStager.Row> pending = new ArrayList<>();
+    private int nextKey;
+
+    /**
+     * @param container true for the containers dimension (its key is _ckey), false for processes (_pkey, parent _ckey)
+     * @param fields   the dimension's attributes
+     * @param capacity cached value combinations (LRU beyond that)
+     * @param nextKey  the first key to assign (one more than the largest stored)
+     */
+    Dimension(boolean container, java.util.Collection<Field> fields, int capacity, int nextKey) {
+        this.container = container;
+        this.fields = fields.stream().sorted((a, b) -> Integer.compare(a.index(), b.index())).toArray(Field[]::new);
+        this.capacity = capacity;
+        this.nextKey = nextKey;
+        this.cache = new LinkedHashMap<>(Math.min(capacity, 1 << 16) * 2, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Key, Integer> eldest) {
+                return size() > Dimension.this.capacity;
+            }
+        };
+    }
+
+    /**
+     * The key of the row holding the event's values of this dimension's fields under the given parent
+     * key (0 when the dimension has no parent); stages a new row when the combination is not cached.
+     */
+    int keyOf(Event e, int parentKey) {
+        Object[] v = new Object[fields.length + 1];
+        for (int i = 0; i < fields.length; i++) {
+            v[i] = e.get(fields[i]);
+        }
+        v[fields.length] = parentKey;
+        Key k = Key.of(v);
+        Integer key = cache.get(k);
+        if (key != null) {
+            return key;
+        }
+        if (nextKey == Integer.MAX_VALUE) {
+            throw new IllegalStateException("dimension keys exhausted");
+        }
+        int assigned = nextKey++;
+        cache.put(k, assigned);
+        Event row = new Event();
+        for (int i = 0; i < fields.length; i++) {
+            if (v[i] != null) {
+                row.set(fields[i], v[i]);
+            }
+        }
+        row.set(Fields.ID, 0L); // not stored in a dimension; keeps the row a valid event
+        pending.add(container ? new CsvStager.Row(row, 0, -1, 0, 0, assigned) : new CsvStager.Row(row, 0, -1, 0, assigned, parentKey));
+        return assigned;
+    }
+
+    /** Rows created since the last {@link #committed}, to insert in the current transaction. */
+    List<CsvStager.Row> pending() {
+        return pending;
+    }
+
+    /** The current transaction committed: its rows are stored. */
+    void committed() {
+        pending.clear();
+    }
+
+    /** The current transaction failed: forget its rows and, to be safe, every cached key. */
+    void abort() {
+        pending.clear();
+        cache.clear();
+    }
+
+    int cached() {
+        return cache.size();
+    }
+}
