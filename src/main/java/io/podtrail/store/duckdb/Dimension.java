@@ -43,20 +43,23 @@ final class Dimension {
     }
 
     private final Field[] fields;
-    private final boolean container;
+    /** Which key column identifies this dimension's rows. */
+    enum Kind { CONTAINER, PROCESS, PEER }
+
+    private final Kind kind;
     private final int capacity;
     private final LinkedHashMap<Key, Integer> cache;
     private final List<CsvStager.Row> pending = new ArrayList<>();
     private int nextKey;
 
     /**
-     * @param container true for the containers dimension (its key is _ckey), false for processes (_pkey, parent _ckey)
+     * @param kind     containers (key _ckey), processes (key _pkey, parent _ckey) or peers (key _nkey)
      * @param fields   the dimension's attributes
      * @param capacity cached value combinations (LRU beyond that)
      * @param nextKey  the first key to assign (one more than the largest stored)
      */
-    Dimension(boolean container, java.util.Collection<Field> fields, int capacity, int nextKey) {
-        this.container = container;
+    Dimension(Kind kind, java.util.Collection<Field> fields, int capacity, int nextKey) {
+        this.kind = kind;
         this.fields = fields.stream().sorted((a, b) -> Integer.compare(a.index(), b.index())).toArray(Field[]::new);
         this.capacity = capacity;
         this.nextKey = nextKey;
@@ -95,7 +98,11 @@ final class Dimension {
             }
         }
         row.set(Fields.ID, 0L); // not stored in a dimension; keeps the row a valid event
-        pending.add(container ? new CsvStager.Row(row, 0, -1, 0, 0, assigned) : new CsvStager.Row(row, 0, -1, 0, assigned, parentKey));
+        pending.add(switch (kind) {
+            case CONTAINER -> new CsvStager.Row(row, 0, -1, 0, 0, assigned, 0, false);
+            case PROCESS -> new CsvStager.Row(row, 0, -1, 0, assigned, parentKey, 0, false);
+            case PEER -> new CsvStager.Row(row, 0, -1, 0, 0, 0, assigned, false);
+        });
         return assigned;
     }
 

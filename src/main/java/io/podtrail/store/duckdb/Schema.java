@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 /**
  * The trail's tables, generated from {@link Fields#stored()} (see package-info for why this layout).
  *
- * <p>Every stored field has a home: the {@code containers} dimension, the {@code processes} dimension
+ * <p>Every stored field has a home: the {@code containers}, {@code processes} or {@code peers} dimension
  * or the per-event {@code facts} table; {@code api_requests} holds Kubernetes API requests with every
  * field. The view {@code events} puts them back together with exactly one column per field, so the
  * filter compiler and queries see one wide table.
@@ -27,7 +27,8 @@ import java.util.function.Predicate;
  * IP -> VARCHAR {@code <col>} plus HUGEINT {@code <col>_num} ({@link io.podtrail.query.IpNumbers#toNumber}).
  * Internal columns start with {@code _}: {@code _raw_block}/{@code _raw_idx} reference the payload in
  * {@code raw_blocks} and DIR/raw; {@code _stages} is the bit set of Kubernetes audit stages merged into
- * the row; {@code _pkey}/{@code _ckey} are the surrogate keys of the dimensions.
+ * the row; {@code _pkey}/{@code _ckey}/{@code _nkey} are the surrogate keys of the dimensions;
+ * {@code _fd_name_conn} marks an fd_name left to the view (see {@link #FD_NAME_CONN}).
  */
 final class Schema {
 
@@ -42,6 +43,7 @@ final class Schema {
     static final String FACTS = "facts";
     static final String PROCESSES = "processes";
     static final String CONTAINERS = "containers";
+    static final String PEERS = "peers";
     static final String REQUESTS = "api_requests";
 
     static final String RAW_BLOCK = "_raw_block";
@@ -49,6 +51,9 @@ final class Schema {
     static final String STAGES = "_stages";
     static final String PKEY = "_pkey";
     static final String CKEY = "_ckey";
+    static final String NKEY = "_nkey";
+    /** True when fd_name is the connection's {@code cip:cport->sip:sport}, not stored but computed by the view. */
+    static final String FD_NAME_CONN = "_fd_name_conn";
 
     /** Per-container (pod, image, node) attributes: the same on every event of every process of a container. */
     static final Set<Field> CONTAINER_FIELDS = Set.of(Fields.CONTAINER_ID, Fields.CONTAINER_FULL_ID, Fields.CONTAINER_NAME,
@@ -60,6 +65,12 @@ final class Schema {
             Fields.PROC_EXEPATH, Fields.PROC_CMDLINE, Fields.PROC_ARGS, Fields.PROC_CWD, Fields.PROC_TTY, Fields.PROC_PNAME,
             Fields.PROC_PCMDLINE, Fields.PROC_PEXEPATH, Fields.PROC_EXEC_ID, Fields.PROC_PEXEC_ID, Fields.PROC_PID_TS,
             Fields.PROC_PPID_TS, Fields.USER_UID, Fields.USER_NAME, Fields.USER_LOGINUID);
+
+    /**
+     * The fixed end of a connection as seen by a process: server address and port, client address, protocol.
+     * The client port (ephemeral) stays in facts; so the same pod talking to the same service shares one row.
+     */
+    static final Set<Field> PEER_FIELDS = Set.of(Fields.FD_SIP, Fields.FD_SPORT, Fields.FD_CIP, Fields.FD_L4PROTO);
 
     /** One physical column. */
     record Column(String name, String sqlType, Field field, boolean ipNumber) {
@@ -79,7 +90,7 @@ final class Schema {
     }
 
     static boolean isFact(Field f) {
-        return !CONTAINER_FIELDS.contains(f) && !PROCESS_FIELDS.contains(f);
+        return !CONTAINER_FIELDS.contains(f) && !PROCESS_FIELDS.contains(f) && !PEER_FIELDS.contains(f);
     }
 
     private static void fieldColumns(List<Column> cols, Predicate<Field> which) {
@@ -115,10 +126,19 @@ final class Schema {
         return cols;
     }
 
+    static List<Column> peerColumns() {
+        List<Column> cols = new ArrayList<>();
+        cols.add(new Column(NKEY, "INTEGER", null, false));
+        fieldColumns(cols, PEER_FIELDS::contains);
+        return cols;
+    }
+
     static List<Column> factColumns() {
         List<Column> cols = new ArrayList<>();
         fieldColumns(cols, Schema::isFact);
         cols.add(new Column(PKEY, "INTEGER", null, false));
+        cols.add(new Column(NKEY, "INTEGER", null, false));
+        cols.add(new Column(FD_NAME_CONN, "BOOLEAN", null, false));
         cols.add(new Column(RAW_BLOCK, "BIGINT", null, false));
         cols.add(new Column(RAW_IDX, "INTEGER", null, false));
         return cols;
@@ -152,6 +172,7 @@ final class Schema {
             }
             createOrExtend(s, CONTAINERS, containerColumns());
             createOrExtend(s, PROCESSES, processColumns());
+            createOrExtend(s, PEERS, peerColumns());
             createOrExtend(s, FACTS, factColumns());
             createOrExtend(s, REQUESTS, requestColumns());
             // Payload blocks live in files (DIR/raw): a growing BLOB table is rewritten by every checkpoint.
@@ -200,14 +221,22 @@ final class Schema {
         StringBuilder sensor = new StringBuilder();
         StringBuilder api = new StringBuilder();
         for (Column col : fieldColumns()) {
-            String alias = CONTAINER_FIELDS.contains(col.field()) ? "c." : PROCESS_FIELDS.contains(col.field()) ? "p." : "f.";
-            sensor.append(sensor.isEmpty() ? "" : ", ").append(alias).append(col.name());
+            String alias = CONTAINER_FIELDS.contains(col.field()) ? "c." : PROCESS_FIELDS.contains(col.field()) ? "p."
+                    : PEER_FIELDS.contains(col.field()) ? "n." : "f.";
+            sensor.append(sensor.isEmpty() ? "" : ", ");
+            if (col.field() == Fields.FD_NAME) {
+                sensor.append("CASE WHEN f." + FD_NAME_CONN + " THEN concat(n.fd_cip, ':', coalesce(CAST(f.fd_cport AS VARCHAR), ''), "
+                        + "'->', n.fd_sip, ':', coalesce(CAST(n.fd_sport AS VARCHAR), '')) ELSE f.fd_name END AS fd_name");
+            } else {
+                sensor.append(alias).append(col.name());
+            }
             api.append(api.isEmpty() ? "" : ", ").append(col.name());
         }
         return "CREATE OR REPLACE VIEW " + EVENTS + " AS SELECT " + sensor + ", f." + RAW_BLOCK + ", f." + RAW_IDX
                 + ", CAST(NULL AS UTINYINT) AS " + STAGES
                 + " FROM " + FACTS + " f JOIN " + PROCESSES + " p ON p." + PKEY + " = f." + PKEY
                 + " JOIN " + CONTAINERS + " c ON c." + CKEY + " = p." + CKEY
+                + " JOIN " + PEERS + " n ON n." + NKEY + " = f." + NKEY
                 + " UNION ALL SELECT " + api + ", " + RAW_BLOCK + ", " + RAW_IDX + ", " + STAGES + " FROM " + REQUESTS;
     }
 }

@@ -390,6 +390,43 @@ class DuckDbEventStoreTest {
     }
 
     @Test
+    void connectionNamesAreComputedByTheViewOnlyWhenExactlyDerivable() {
+        List<Event> in = List.of(
+                conn(1, "10.0.0.1", 40000L, "10.96.0.1", 443L, "10.0.0.1:40000->10.96.0.1:443"),
+                conn(2, "10.0.0.1", null, "10.96.0.1", 443L, "10.0.0.1:->10.96.0.1:443"),
+                conn(3, "fe80::1", 5L, "::1", null, "fe80::1:5->::1:"),
+                conn(4, "10.0.0.1", 40000L, "10.96.0.1", 443L, "10.0.0.1:40000->10.96.0.1:444"), // not derivable: kept
+                conn(5, "10.0.0.1", 40000L, null, 443L, "10.0.0.1:40000->null:443"),
+                conn(6, "10.0.0.1", -7L, "10.96.0.1", 443L, "10.0.0.1:-7->10.96.0.1:443"),
+                conn(7, "10.0.0.1", 40000L, "10.96.0.1", 443L, null));
+        assertThat(DuckDbEventStore.isConnectionName(in.get(0))).isTrue();
+        assertThat(DuckDbEventStore.isConnectionName(in.get(3))).isFalse();
+        store.append(in);
+        reopen();
+        Map<Long, Event> byId = new LinkedHashMap<>();
+        all().forEach(e -> byId.put(e.id(), e));
+        for (Event e : in) {
+            assertThat(byId.get(e.id()).toMap()).as("event %d", e.id()).isEqualTo(e.toMap());
+        }
+        assertThat(store.query(new EventQuery("fd_name = '10.0.0.1:40000->10.96.0.1:443'", null, null, 10, null)).events())
+                .extracting(Event::id).containsExactly(1L);
+        long peers = store.withConnection(c -> {
+            try (ResultSet r = c.createStatement().executeQuery("SELECT count(*) FROM peers")) {
+                r.next();
+                return r.getLong(1);
+            }
+        });
+        assertThat(peers).isEqualTo(3); // the client port is per event: 1, 2, 4, 6 and 7 share their peer
+    }
+
+    private static Event conn(long id, String cip, Long cport, String sip, Long sport, String name) {
+        Event e = exec(id, T0 + id, "curl").kind(io.podtrail.event.EventKind.NETWORK_CONNECT).set(Fields.FD_CIP, cip)
+                .set(Fields.FD_CPORT, cport).set(Fields.FD_SIP, sip).set(Fields.FD_SPORT, sport).set(Fields.FD_L4PROTO, "tcp")
+                .set(Fields.FD_NAME, name);
+        return e;
+    }
+
+    @Test
     void rejectsEventsWithoutIdOrTime() {
         assertThatThrownBy(() -> store.append(List.of(new Event().set(Fields.TIME, T0))))
                 .isInstanceOf(IllegalArgumentException.class);
