@@ -46,10 +46,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Append path (one writer, serialized): dedup within the batch in memory; find already stored
  * ids with one query restricted to the batch's evt.time range (zone maps prune it to the few row
- * groups that can hold them); merge Kubernetes audit stages with their stored request; compress the
- * payloads into zstd blocks (in parallel) while the rows are staged as CSV in memory-backed
- * storage; load the CSV with one {@code INSERT ... SELECT FROM read_csv(...)}; commit. DuckDB syncs
- * the WAL on commit, so a returned append survives a crash. Good batch sizes: 50k-100k events.
+ * groups that can hold them); merge Kubernetes audit stages with their stored request; look up (or
+ * create) each sensor event's container, process and peer dimension rows; compress the payloads into
+ * zstd blocks (in parallel) while each table's new rows are staged as CSV in memory-backed storage;
+ * load each with one {@code INSERT ... SELECT FROM read_csv(...)}; commit. DuckDB syncs the WAL on
+ * commit, so a returned append survives a crash. Good batch sizes: 122,880 events (one row group).
+ * The layout and the measurements behind it are in the package documentation.
  *
  * <p>Queries run on their own duplicate connections and may run concurrently with appends.
  */
