@@ -122,7 +122,7 @@ public final class DuckDbEventStore implements EventStore {
     private final Stage processes = new Stage(Schema.PROCESSES, Schema.processColumns());
     private final Stage containers = new Stage(Schema.CONTAINERS, Schema.containerColumns());
     private final Stage peers = new Stage(Schema.PEERS, Schema.peerColumns());
-    private final Stage requests = new Stage(Schema.REQUESTS, Schema.requestColumns());
+    private final Stage wide = new Stage(Schema.WIDE, Schema.wideColumns());
     /** Dimension caches; bounded, see {@link Dimension}: ~0.5 KB per cached process (its strings included). */
     static final int PROCESS_CACHE = 65_536;
     static final int CONTAINER_CACHE = 8_192;
@@ -323,9 +323,13 @@ public final class DuckDbEventStore implements EventStore {
      */
     private List<Long> storedIds(Set<Long> ids, long min, long max) throws SQLException {
         long inRange;
-        try (PreparedStatement ps = writer.prepareStatement("SELECT count(*) FROM " + Schema.FACTS + " WHERE evt_time BETWEEN ? AND ?")) {
+        // both tables: sensor events with rare fields live in wide_events (and so, as before, API request ids count)
+        try (PreparedStatement ps = writer.prepareStatement("SELECT (SELECT count(*) FROM " + Schema.FACTS
+                + " WHERE evt_time BETWEEN ? AND ?) + (SELECT count(*) FROM " + Schema.WIDE + " WHERE evt_time BETWEEN ? AND ?)")) {
             ps.setLong(1, min);
             ps.setLong(2, max);
+            ps.setLong(3, min);
+            ps.setLong(4, max);
             try (ResultSet r = ps.executeQuery()) {
                 r.next();
                 inRange = r.getLong(1);
@@ -336,13 +340,17 @@ public final class DuckDbEventStore implements EventStore {
             return found;
         }
         boolean small = inRange <= 4L * ids.size();
-        String sql = "SELECT podtrail_id FROM " + Schema.FACTS + " WHERE evt_time BETWEEN ? AND ?"
+        String one = "SELECT podtrail_id FROM %s WHERE evt_time BETWEEN ? AND ?"
                 + (small ? "" : " AND podtrail_id IN (SELECT unnest(?::BIGINT[]))");
-        try (PreparedStatement ps = writer.prepareStatement(sql)) {
-            ps.setLong(1, min);
-            ps.setLong(2, max);
-            if (!small) {
-                ps.setObject(3, writer.createArrayOf("BIGINT", ids.toArray(new Long[0])));
+        try (PreparedStatement ps = writer.prepareStatement(one.formatted(Schema.FACTS) + " UNION ALL " + one.formatted(Schema.WIDE))) {
+            Array idArray = small ? null : writer.createArrayOf("BIGINT", ids.toArray(new Long[0]));
+            int p = 1;
+            for (int table = 0; table < 2; table++) {
+                ps.setLong(p++, min);
+                ps.setLong(p++, max);
+                if (!small) {
+                    ps.setObject(p++, idArray);
+                }
             }
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
@@ -367,7 +375,8 @@ public final class DuckDbEventStore implements EventStore {
             ids.add(e.id());
         }
         String sql = "SELECT " + selectFields + ", " + Schema.STAGES + ", " + Schema.RAW_BLOCK + ", " + Schema.RAW_IDX
-                + " FROM " + Schema.REQUESTS + " WHERE evt_time BETWEEN ? AND ? AND podtrail_id IN (SELECT unnest(?::BIGINT[]))";
+                + " FROM " + Schema.WIDE + " WHERE evt_time BETWEEN ? AND ? AND podtrail_id IN (SELECT unnest(?::BIGINT[]))"
+                + " AND podtrail_kind = '" + EventKind.K8S_API.label() + "'";
         try (PreparedStatement ps = writer.prepareStatement(sql)) {
             ps.setLong(1, satSub(min, window));
             ps.setLong(2, satAdd(max, window));
@@ -397,7 +406,7 @@ public final class DuckDbEventStore implements EventStore {
         rows.sort(Comparator.comparingLong(Event::time));
         // Payload blocks: assign references, compress in the background while staging the rows.
         List<CsvStager.Row> factRows = new ArrayList<>(rows.size());
-        List<CsvStager.Row> requestRows = new ArrayList<>();
+        List<CsvStager.Row> wideRows = new ArrayList<>();
         List<List<byte[]>> blocks = new ArrayList<>();
         List<byte[]> current = null;
         long firstBlock = nextBlockId;
@@ -414,8 +423,8 @@ public final class DuckDbEventStore implements EventStore {
                 idx = current.size();
                 current.add(e.raw());
             }
-            if (e.kind() == EventKind.K8S_API) {
-                requestRows.add(new CsvStager.Row(e, block, idx, stageBits.getOrDefault(e, 0)));
+            if (e.kind() == EventKind.K8S_API || hasRareField(e)) {
+                wideRows.add(new CsvStager.Row(e, block, idx, stageBits.getOrDefault(e, 0)));
             } else {
                 int ckey = containerDim.keyOf(e, 0);
                 int pkey = processDim.keyOf(e, ckey);
@@ -430,9 +439,9 @@ public final class DuckDbEventStore implements EventStore {
         }
         // One staged file and one INSERT per table and batch: measured, 8 INSERTs of 15k rows in one transaction
         // cost ~60% more than one of 122,880 (DuckDB compresses a whole row group once, at the end).
-        List<Stage> stages = List.of(containers, processes, peers, facts, requests);
+        List<Stage> stages = List.of(containers, processes, peers, facts, wide);
         List<List<CsvStager.Row>> stageRows = List.of(containerDim.pending(), processDim.pending(), peerDim.pending(),
-                factRows, requestRows);
+                factRows, wideRows);
         Future<List<Path>> stagedFiles = stagingThread.submit(() -> {
             List<Path> files = new ArrayList<>();
             for (int i = 0; i < stages.size(); i++) {
@@ -444,7 +453,8 @@ public final class DuckDbEventStore implements EventStore {
         try {
             if (!replaced.isEmpty()) {
                 try (PreparedStatement ps = writer.prepareStatement(
-                        "DELETE FROM " + Schema.REQUESTS + " WHERE podtrail_id = ? AND evt_time = ?")) {
+                        "DELETE FROM " + Schema.WIDE + " WHERE podtrail_id = ? AND evt_time = ? AND podtrail_kind = '"
+                                + EventKind.K8S_API.label() + "'")) {
                     for (Request r : replaced) {
                         ps.setLong(1, r.event.id());
                         ps.setLong(2, r.storedTime);
@@ -532,6 +542,17 @@ public final class DuckDbEventStore implements EventStore {
         Long cport = e.getLong(Fields.FD_CPORT);
         Long sport = e.getLong(Fields.FD_SPORT);
         return name.equals(cip + ":" + (cport == null ? "" : cport) + "->" + sip + ":" + (sport == null ? "" : sport));
+    }
+
+    private static final List<Field> RARE = Fields.stored().stream().filter(Schema::isRare).toList();
+
+    private static boolean hasRareField(Event e) {
+        for (Field f : RARE) {
+            if (e.get(f) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A table and its stager (the stager is used by the staging thread only). */
@@ -653,7 +674,7 @@ public final class DuckDbEventStore implements EventStore {
             String ref = "SELECT " + Schema.RAW_BLOCK + ", " + Schema.RAW_IDX + " FROM %s WHERE podtrail_id = ? AND "
                     + Schema.RAW_BLOCK + " IS NOT NULL";
             try (PreparedStatement ps = c.prepareStatement("(" + ref.formatted(Schema.FACTS) + " LIMIT 1) UNION ALL ("
-                    + ref.formatted(Schema.REQUESTS) + " LIMIT 1) LIMIT 1")) {
+                    + ref.formatted(Schema.WIDE) + " LIMIT 1) LIMIT 1")) {
                 ps.setLong(1, eventId);
                 ps.setLong(2, eventId);
                 try (ResultSet r = ps.executeQuery()) {
@@ -739,7 +760,7 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     private static final String COUNT_SQL = "SELECT (SELECT count(*) FROM " + Schema.FACTS + ") + (SELECT count(*) FROM "
-            + Schema.REQUESTS + ")";
+            + Schema.WIDE + ")";
 
     private static long longQuery(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {

@@ -102,6 +102,14 @@ class DuckDbEventStoreTest {
         List<Event> in = new ArrayList<>();
         for (int i = 0; i < AWKWARD.size(); i++) {
             in.add(full(i + 1, AWKWARD.get(i)));
+            // and without the rare fields, so it is stored in facts and the dimensions rather than wide_events
+            Event sensor = full(1000 + i, AWKWARD.get(i));
+            for (Field f : Fields.stored()) {
+                if (Schema.isRare(f)) {
+                    sensor.set(f, null);
+                }
+            }
+            in.add(sensor);
         }
         assertThat(store.append(in)).isEqualTo(new AppendResult(in.size(), 0, 0));
         reopen();
@@ -153,7 +161,7 @@ class DuckDbEventStoreTest {
     @Test
     void reopeningAddsColumnsForNewCatalogueFields() {
         store.append(List.of(exec(1, T0, "a").set(Fields.FALCO_OUTPUT, "x")));
-        store.withConnection(c -> c.createStatement().execute("ALTER TABLE facts DROP COLUMN falco_output"));
+        store.withConnection(c -> c.createStatement().execute("ALTER TABLE wide_events DROP COLUMN falco_output"));
         reopen();
         store.append(List.of(exec(2, T0 + 1, "b").set(Fields.FALCO_OUTPUT, "y")));
         assertThat(all()).extracting(e -> e.getString(Fields.FALCO_OUTPUT)).containsExactly("y", null);
