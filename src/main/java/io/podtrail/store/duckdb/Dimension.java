@@ -25,11 +25,12 @@ import java.util.Map;
  */
 final class Dimension {
 
-    /** The attribute values of one row; equality is value equality of all of them. */
+    /**
+     * The attribute values of one row; equality is value equality of all of them. The hash covers only
+     * the identifying attributes (see the constructor) plus the parent key: hashing every string of every
+     * event (command lines, label maps) cost ~3 us/event, and a hash collision only costs an equals.
+     */
     private record Key(Object[] values, int hash) {
-        static Key of(Object[] values) {
-            return new Key(values, Arrays.hashCode(values));
-        }
 
         @Override
         public boolean equals(Object o) {
@@ -43,6 +44,8 @@ final class Dimension {
     }
 
     private final Field[] fields;
+    /** Indexes into fields of the attributes that go into the hash. */
+    private final int[] hashed;
     /** Which key column identifies this dimension's rows. */
     enum Kind { CONTAINER, PROCESS, PEER }
 
@@ -55,12 +58,18 @@ final class Dimension {
     /**
      * @param kind     containers (key _ckey), processes (key _pkey, parent _ckey) or peers (key _nkey)
      * @param fields   the dimension's attributes
+     * @param identity the attributes that (nearly) identify a row, hashed; all attributes are compared
      * @param capacity cached value combinations (LRU beyond that)
      * @param nextKey  the first key to assign (one more than the largest stored)
      */
-    Dimension(Kind kind, java.util.Collection<Field> fields, int capacity, int nextKey) {
+    Dimension(Kind kind, java.util.Collection<Field> fields, List<Field> identity, int capacity, int nextKey) {
         this.kind = kind;
         this.fields = fields.stream().sorted((a, b) -> Integer.compare(a.index(), b.index())).toArray(Field[]::new);
+        List<Field> ordered = Arrays.asList(this.fields);
+        this.hashed = identity.stream().mapToInt(ordered::indexOf).toArray();
+        if (Arrays.stream(hashed).anyMatch(i -> i < 0)) {
+            throw new IllegalArgumentException("identity fields must be attributes of the dimension: " + identity);
+        }
         this.capacity = capacity;
         this.nextKey = nextKey;
         this.cache = new LinkedHashMap<>(Math.min(capacity, 1 << 16) * 2, 0.75f, true) {
@@ -81,7 +90,11 @@ final class Dimension {
             v[i] = e.get(fields[i]);
         }
         v[fields.length] = parentKey;
-        Key k = Key.of(v);
+        int h = parentKey;
+        for (int i : hashed) {
+            h = 31 * h + (v[i] == null ? 0 : v[i].hashCode());
+        }
+        Key k = new Key(v, h);
         Integer key = cache.get(k);
         if (key != null) {
             return key;

@@ -161,11 +161,13 @@ public final class DuckDbEventStore implements EventStore {
         try {
             Schema.ensure(writer);
             this.nextBlockId = longQuery(writer, "SELECT coalesce(max(block_id), 0) + 1 FROM raw_blocks");
-            this.processDim = new Dimension(Dimension.Kind.PROCESS, Schema.PROCESS_FIELDS, PROCESS_CACHE,
+            this.processDim = new Dimension(Dimension.Kind.PROCESS, Schema.PROCESS_FIELDS,
+                    List.of(Fields.PROC_EXEC_ID, Fields.PROC_PID, Fields.PROC_PID_TS), PROCESS_CACHE,
                     (int) longQuery(writer, "SELECT coalesce(max(" + Schema.PKEY + "), 0) + 1 FROM " + Schema.PROCESSES));
-            this.containerDim = new Dimension(Dimension.Kind.CONTAINER, Schema.CONTAINER_FIELDS, CONTAINER_CACHE,
+            this.containerDim = new Dimension(Dimension.Kind.CONTAINER, Schema.CONTAINER_FIELDS,
+                    List.of(Fields.CONTAINER_FULL_ID, Fields.CONTAINER_ID, Fields.K8S_POD_NAME, Fields.HOSTNAME), CONTAINER_CACHE,
                     (int) longQuery(writer, "SELECT coalesce(max(" + Schema.CKEY + "), 0) + 1 FROM " + Schema.CONTAINERS));
-            this.peerDim = new Dimension(Dimension.Kind.PEER, Schema.PEER_FIELDS, PEER_CACHE,
+            this.peerDim = new Dimension(Dimension.Kind.PEER, Schema.PEER_FIELDS, List.of(Fields.FD_SIP, Fields.FD_CIP, Fields.FD_SPORT), PEER_CACHE,
                     (int) longQuery(writer, "SELECT coalesce(max(" + Schema.NKEY + "), 0) + 1 FROM " + Schema.PEERS));
             writer.setAutoCommit(false);
         } catch (SQLException | RuntimeException e) {
