@@ -41,8 +41,12 @@ import java.util.zip.GZIPInputStream;
  */
 public final class IngestPipeline implements AutoCloseable {
 
-    /** Events per committed batch: large enough that a commit's fixed cost is amortized. */
-    public static final int DEFAULT_BATCH = 50_000;
+    /**
+     * Events per committed batch: one DuckDB row group (122,880 rows), so a batch is written straight into the
+     * database file instead of through the WAL and a later checkpoint (measured: commits of 50k-event batches
+     * took 170-590 ms, of 122,880 about 30 ms, and the file ended 30% smaller).
+     */
+    public static final int DEFAULT_BATCH = 122_880;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter FILE_TIME =

@@ -3,6 +3,7 @@ package io.podtrail.store.duckdb;
 import io.podtrail.event.Event;
 import io.podtrail.event.Field;
 import io.podtrail.event.FieldType;
+import io.podtrail.event.Fields;
 import io.podtrail.query.IpNumbers;
 
 import java.io.IOException;
@@ -21,8 +22,14 @@ import java.util.Map;
  */
 final class CsvStager {
 
-    /** One staged row: the event, its payload reference and its audit stage bits. */
-    record Row(Event event, long rawBlock, int rawIdx, int stages) {
+    /**
+     * One staged row: the event (the values of the table's field columns), its payload reference
+     * (rawIdx -1: none), its audit stage bits and the dimension keys the table's internal columns need.
+     */
+    record Row(Event event, long rawBlock, int rawIdx, int stages, int pkey, int ckey, int nkey, boolean fdNameConn) {
+        Row(Event event, long rawBlock, int rawIdx, int stages) {
+            this(event, rawBlock, rawIdx, stages, 0, 0, 0, false);
+        }
     }
 
     private final List<Schema.Column> columns;
@@ -106,12 +113,16 @@ final class CsvStager {
                             putLong(row.stages());
                         }
                     }
+                    case Schema.PKEY -> putLong(row.pkey());
+                    case Schema.CKEY -> putLong(row.ckey());
+                    case Schema.NKEY -> putLong(row.nkey());
+                    case Schema.FD_NAME_CONN -> putAscii(row.fdNameConn() ? "true" : "false");
                     default -> throw new IllegalStateException(c.name());
                 }
                 continue;
             }
             Object v = e.get(f);
-            if (v == null) {
+            if (v == null || (row.fdNameConn() && f == Fields.FD_NAME)) {
                 continue;
             }
             if (c.ipNumber()) {

@@ -46,10 +46,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Append path (one writer, serialized): dedup within the batch in memory; find already stored
  * ids with one query restricted to the batch's evt.time range (zone maps prune it to the few row
- * groups that can hold them); merge Kubernetes audit stages with their stored request; compress the
- * payloads into zstd blocks (in parallel) while the rows are staged as CSV in memory-backed
- * storage; load the CSV with one {@code INSERT ... SELECT FROM read_csv(...)}; commit. DuckDB syncs
- * the WAL on commit, so a returned append survives a crash. Good batch sizes: 50k-100k events.
+ * groups that can hold them); merge Kubernetes audit stages with their stored request; look up (or
+ * create) each sensor event's container, process and peer dimension rows; compress the payloads into
+ * zstd blocks (in parallel) while each table's new rows are staged as CSV in memory-backed storage;
+ * load each with one {@code INSERT ... SELECT FROM read_csv(...)}; commit. DuckDB syncs the WAL on
+ * commit, so a returned append survives a crash. Good batch sizes: 122,880 events (one row group).
+ * The layout and the measurements behind it are in the package documentation.
  *
  * <p>Queries run on their own duplicate connections and may run concurrently with appends.
  */
@@ -111,15 +113,25 @@ public final class DuckDbEventStore implements EventStore {
     private final FilterCompiler compiler;
     private final Options options;
     private final DuckDBConnection writer;
-    private final List<Schema.Column> columns;
     private final List<Field> fields = Fields.stored();
     private final String selectFields;
     private final ExecutorService compressors;
     private static final AtomicLong STAGE_SEQ = new AtomicLong(); // unique staging file names per process
-    private final CsvStager stager;
+    /** One stager per table, owned by the staging thread. */
+    private final Stage facts = new Stage(Schema.FACTS, Schema.factColumns());
+    private final Stage processes = new Stage(Schema.PROCESSES, Schema.processColumns());
+    private final Stage containers = new Stage(Schema.CONTAINERS, Schema.containerColumns());
+    private final Stage peers = new Stage(Schema.PEERS, Schema.peerColumns());
+    private final Stage wide = new Stage(Schema.WIDE, Schema.wideColumns());
+    /** Dimension caches; bounded, see {@link Dimension}: ~0.5 KB per cached process (its strings included). */
+    static final int PROCESS_CACHE = 65_536;
+    static final int CONTAINER_CACHE = 8_192;
+    static final int PEER_CACHE = 65_536;
+    private final Dimension processDim;
+    private final Dimension containerDim;
+    private final Dimension peerDim;
     private final RawFiles rawFiles;
     private final ExecutorService stagingThread;
-    private final String insertSql;
     private long nextBlockId;
     private volatile boolean closed;
 
@@ -147,12 +159,16 @@ public final class DuckDbEventStore implements EventStore {
         p.setProperty("preserve_insertion_order", "false");
         this.writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dataDir.resolve(FILE_NAME), p);
         try {
-            this.columns = Schema.ensure(writer);
-            try (Statement s = writer.createStatement();
-                 ResultSet r = s.executeQuery("SELECT coalesce(max(block_id), 0) + 1 FROM raw_blocks")) {
-                r.next();
-                this.nextBlockId = r.getLong(1);
-            }
+            Schema.ensure(writer);
+            this.nextBlockId = longQuery(writer, "SELECT coalesce(max(block_id), 0) + 1 FROM raw_blocks");
+            this.processDim = new Dimension(Dimension.Kind.PROCESS, Schema.PROCESS_FIELDS,
+                    List.of(Fields.PROC_EXEC_ID, Fields.PROC_PID, Fields.PROC_PID_TS), PROCESS_CACHE,
+                    (int) longQuery(writer, "SELECT coalesce(max(" + Schema.PKEY + "), 0) + 1 FROM " + Schema.PROCESSES));
+            this.containerDim = new Dimension(Dimension.Kind.CONTAINER, Schema.CONTAINER_FIELDS,
+                    List.of(Fields.CONTAINER_FULL_ID, Fields.CONTAINER_ID, Fields.K8S_POD_NAME, Fields.HOSTNAME), CONTAINER_CACHE,
+                    (int) longQuery(writer, "SELECT coalesce(max(" + Schema.CKEY + "), 0) + 1 FROM " + Schema.CONTAINERS));
+            this.peerDim = new Dimension(Dimension.Kind.PEER, Schema.PEER_FIELDS, List.of(Fields.FD_SIP, Fields.FD_CIP, Fields.FD_SPORT), PEER_CACHE,
+                    (int) longQuery(writer, "SELECT coalesce(max(" + Schema.NKEY + "), 0) + 1 FROM " + Schema.PEERS));
             writer.setAutoCommit(false);
         } catch (SQLException | RuntimeException e) {
             writer.close();
@@ -163,12 +179,6 @@ public final class DuckDbEventStore implements EventStore {
             sel.append(sel.isEmpty() ? "" : ", ").append(f.column());
         }
         this.selectFields = sel.toString();
-        this.stager = new CsvStager(columns);
-        StringBuilder names = new StringBuilder();
-        for (Schema.Column c : columns) {
-            names.append(names.isEmpty() ? "" : ", ").append(c.name());
-        }
-        this.insertSql = "INSERT INTO " + Schema.EVENTS + " (" + names + ") SELECT " + stager.selectList() + " FROM ";
         this.stagingThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "podtrail-stage");
             t.setDaemon(true);
@@ -291,10 +301,16 @@ public final class DuckDbEventStore implements EventStore {
             }
             long tc = System.nanoTime();
             writer.commit();
+            processDim.committed();
+            containerDim.committed();
+            peerDim.committed();
             trace("commit", tc);
             return new AppendResult(fresh.size() + newRequests, duplicates, merged);
         } catch (SQLException | IOException | RuntimeException e) {
             rollbackQuietly();
+            processDim.abort();
+            containerDim.abort();
+            peerDim.abort();
             if (e instanceof RuntimeException re) {
                 throw re;
             }
@@ -309,9 +325,13 @@ public final class DuckDbEventStore implements EventStore {
      */
     private List<Long> storedIds(Set<Long> ids, long min, long max) throws SQLException {
         long inRange;
-        try (PreparedStatement ps = writer.prepareStatement("SELECT count(*) FROM " + Schema.EVENTS + " WHERE evt_time BETWEEN ? AND ?")) {
+        // both tables: sensor events with rare fields live in wide_events (and so, as before, API request ids count)
+        try (PreparedStatement ps = writer.prepareStatement("SELECT (SELECT count(*) FROM " + Schema.FACTS
+                + " WHERE evt_time BETWEEN ? AND ?) + (SELECT count(*) FROM " + Schema.WIDE + " WHERE evt_time BETWEEN ? AND ?)")) {
             ps.setLong(1, min);
             ps.setLong(2, max);
+            ps.setLong(3, min);
+            ps.setLong(4, max);
             try (ResultSet r = ps.executeQuery()) {
                 r.next();
                 inRange = r.getLong(1);
@@ -322,13 +342,17 @@ public final class DuckDbEventStore implements EventStore {
             return found;
         }
         boolean small = inRange <= 4L * ids.size();
-        String sql = "SELECT podtrail_id FROM " + Schema.EVENTS + " WHERE evt_time BETWEEN ? AND ?"
+        String one = "SELECT podtrail_id FROM %s WHERE evt_time BETWEEN ? AND ?"
                 + (small ? "" : " AND podtrail_id IN (SELECT unnest(?::BIGINT[]))");
-        try (PreparedStatement ps = writer.prepareStatement(sql)) {
-            ps.setLong(1, min);
-            ps.setLong(2, max);
-            if (!small) {
-                ps.setObject(3, writer.createArrayOf("BIGINT", ids.toArray(new Long[0])));
+        try (PreparedStatement ps = writer.prepareStatement(one.formatted(Schema.FACTS) + " UNION ALL " + one.formatted(Schema.WIDE))) {
+            Array idArray = small ? null : writer.createArrayOf("BIGINT", ids.toArray(new Long[0]));
+            int p = 1;
+            for (int table = 0; table < 2; table++) {
+                ps.setLong(p++, min);
+                ps.setLong(p++, max);
+                if (!small) {
+                    ps.setObject(p++, idArray);
+                }
             }
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
@@ -353,7 +377,8 @@ public final class DuckDbEventStore implements EventStore {
             ids.add(e.id());
         }
         String sql = "SELECT " + selectFields + ", " + Schema.STAGES + ", " + Schema.RAW_BLOCK + ", " + Schema.RAW_IDX
-                + " FROM " + Schema.EVENTS + " WHERE evt_time BETWEEN ? AND ? AND podtrail_id IN (SELECT unnest(?::BIGINT[]))";
+                + " FROM " + Schema.WIDE + " WHERE evt_time BETWEEN ? AND ? AND podtrail_id IN (SELECT unnest(?::BIGINT[]))"
+                + " AND podtrail_kind = '" + EventKind.K8S_API.label() + "'";
         try (PreparedStatement ps = writer.prepareStatement(sql)) {
             ps.setLong(1, satSub(min, window));
             ps.setLong(2, satAdd(max, window));
@@ -382,10 +407,12 @@ public final class DuckDbEventStore implements EventStore {
     private void write(List<Event> rows, Map<Event, Integer> stageBits, List<Request> replaced) throws SQLException, IOException {
         rows.sort(Comparator.comparingLong(Event::time));
         // Payload blocks: assign references, compress in the background while staging the rows.
-        List<CsvStager.Row> staged = new ArrayList<>(rows.size());
+        List<CsvStager.Row> factRows = new ArrayList<>(rows.size());
+        List<CsvStager.Row> wideRows = new ArrayList<>();
         List<List<byte[]>> blocks = new ArrayList<>();
         List<byte[]> current = null;
         long firstBlock = nextBlockId;
+        long t0 = System.nanoTime();
         for (Event e : rows) {
             long block = -1;
             int idx = -1;
@@ -398,20 +425,38 @@ public final class DuckDbEventStore implements EventStore {
                 idx = current.size();
                 current.add(e.raw());
             }
-            staged.add(new CsvStager.Row(e, block, idx, stageBits.getOrDefault(e, 0)));
+            if (e.kind() == EventKind.K8S_API || hasRareField(e)) {
+                wideRows.add(new CsvStager.Row(e, block, idx, stageBits.getOrDefault(e, 0)));
+            } else {
+                int ckey = containerDim.keyOf(e, 0);
+                int pkey = processDim.keyOf(e, ckey);
+                int nkey = peerDim.keyOf(e, 0);
+                factRows.add(new CsvStager.Row(e, block, idx, 0, pkey, 0, nkey, isConnectionName(e)));
+            }
         }
+        trace("dimension keys", t0);
         List<Future<byte[]>> compressed = new ArrayList<>();
         for (List<byte[]> b : blocks) {
             compressed.add(compressors.submit(() -> RawBlocks.compress(b, options.zstdLevel())));
         }
-        // One staged file and one INSERT per batch: measured, 8 INSERTs of 15k rows in one transaction cost
-        // ~60% more than one of 122,880 (DuckDB compresses a whole row group once, at the end).
-        Future<Path> stagedFile = stagingThread.submit(() -> stage(staged));
-        long t0 = System.nanoTime();
+        // One staged file and one INSERT per table and batch: measured, 8 INSERTs of 15k rows in one transaction
+        // cost ~60% more than one of 122,880 (DuckDB compresses a whole row group once, at the end).
+        List<Stage> stages = List.of(containers, processes, peers, facts, wide);
+        List<List<CsvStager.Row>> stageRows = List.of(containerDim.pending(), processDim.pending(), peerDim.pending(),
+                factRows, wideRows);
+        Future<List<Path>> stagedFiles = stagingThread.submit(() -> {
+            List<Path> files = new ArrayList<>();
+            for (int i = 0; i < stages.size(); i++) {
+                files.add(stageRows.get(i).isEmpty() ? null : stage(stages.get(i), stageRows.get(i)));
+            }
+            return files;
+        });
+        t0 = System.nanoTime();
         try {
             if (!replaced.isEmpty()) {
                 try (PreparedStatement ps = writer.prepareStatement(
-                        "DELETE FROM " + Schema.EVENTS + " WHERE podtrail_id = ? AND evt_time = ?")) {
+                        "DELETE FROM " + Schema.WIDE + " WHERE podtrail_id = ? AND evt_time = ? AND podtrail_kind = '"
+                                + EventKind.K8S_API.label() + "'")) {
                     for (Request r : replaced) {
                         ps.setLong(1, r.event.id());
                         ps.setLong(2, r.storedTime);
@@ -419,20 +464,30 @@ public final class DuckDbEventStore implements EventStore {
                     }
                 }
             }
-            long loaded;
-            try (Statement s = writer.createStatement()) {
-                loaded = s.executeUpdate(insertSql + stager.readCsv(stagedFile.get().toString()));
+            List<Path> files = stagedFiles.get();
+            trace("stage", t0);
+            for (int i = 0; i < stages.size(); i++) {
+                if (files.get(i) == null) {
+                    continue;
+                }
+                long tl = System.nanoTime();
+                long loaded;
+                try (Statement s = writer.createStatement()) {
+                    loaded = s.executeUpdate(stages.get(i).insertSql + stages.get(i).stager.readCsv(files.get(i).toString()));
+                }
+                if (loaded != stageRows.get(i).size()) {
+                    throw new IllegalStateException("staged " + stageRows.get(i).size() + " rows but loaded " + loaded
+                            + " into " + stages.get(i).table);
+                }
+                trace("load " + loaded + " rows into " + stages.get(i).table, tl);
             }
-            if (loaded != rows.size()) {
-                throw new IllegalStateException("staged " + rows.size() + " rows but loaded " + loaded);
-            }
-            trace("stage+load " + rows.size() + " rows", t0);
             t0 = System.nanoTime();
             if (!blocks.isEmpty()) {
                 List<byte[]> data = new ArrayList<>(blocks.size());
                 for (Future<byte[]> f : compressed) {
                     data.add(f.get());
                 }
+                trace("wait for compression", t0);
                 // Durable before the rows that reference them are committed; a block written by an
                 // append that then fails is unreferenced and overwritten by the next append.
                 long[] offsets = rawFiles.write(firstBlock, data);
@@ -461,13 +516,61 @@ public final class DuckDbEventStore implements EventStore {
             for (Future<byte[]> f : compressed) {
                 f.cancel(false);
             }
-            try { // wait for the staging task if it is still running, then remove its file
-                Files.deleteIfExists(stagedFile.get());
+            try { // wait for the staging task if it is still running, then remove its files
+                for (Path f : stagedFiles.get()) {
+                    if (f != null) {
+                        Files.deleteIfExists(f);
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException | IOException ignored) {
                 // nothing staged or already gone
             }
+        }
+    }
+
+    /**
+     * True when fd.name is exactly what the view computes for a connection ({@code cip:cport->sip:sport}, as
+     * the adapters write it), so it need not be stored: ~7 B/event less for network events.
+     */
+    static boolean isConnectionName(Event e) {
+        String name = e.getString(Fields.FD_NAME);
+        String cip = e.getString(Fields.FD_CIP);
+        String sip = e.getString(Fields.FD_SIP);
+        if (name == null || cip == null || sip == null || !name.startsWith(cip)) {
+            return false;
+        }
+        Long cport = e.getLong(Fields.FD_CPORT);
+        Long sport = e.getLong(Fields.FD_SPORT);
+        return name.equals(cip + ":" + (cport == null ? "" : cport) + "->" + sip + ":" + (sport == null ? "" : sport));
+    }
+
+    private static final List<Field> RARE = Fields.stored().stream().filter(Schema::isRare).toList();
+
+    private static boolean hasRareField(Event e) {
+        for (Field f : RARE) {
+            if (e.get(f) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A table and its stager (the stager is used by the staging thread only). */
+    private static final class Stage {
+        final String table;
+        final CsvStager stager;
+        final String insertSql;
+
+        Stage(String table, List<Schema.Column> columns) {
+            this.table = table;
+            this.stager = new CsvStager(columns);
+            StringBuilder names = new StringBuilder();
+            for (Schema.Column c : columns) {
+                names.append(names.isEmpty() ? "" : ", ").append(c.name());
+            }
+            this.insertSql = "INSERT INTO " + table + " (" + names + ") SELECT " + stager.selectList() + " FROM ";
         }
     }
 
@@ -490,8 +593,9 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
-    /** Writes rows into a new staging file (on the staging thread, which owns the stager). */
-    private Path stage(List<CsvStager.Row> rows) throws IOException {
+    /** Writes rows into a new staging file (on the staging thread, which owns the stagers). */
+    private Path stage(Stage table, List<CsvStager.Row> rows) throws IOException {
+        CsvStager stager = table.stager;
         stager.reset();
         for (CsvStager.Row row : rows) {
             stager.add(row);
@@ -569,9 +673,12 @@ public final class DuckDbEventStore implements EventStore {
     public byte[] raw(long eventId) {
         ensureOpen();
         return withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + Schema.RAW_BLOCK + ", " + Schema.RAW_IDX + " FROM "
-                    + Schema.EVENTS + " WHERE podtrail_id = ? AND " + Schema.RAW_BLOCK + " IS NOT NULL LIMIT 1")) {
+            String ref = "SELECT " + Schema.RAW_BLOCK + ", " + Schema.RAW_IDX + " FROM %s WHERE podtrail_id = ? AND "
+                    + Schema.RAW_BLOCK + " IS NOT NULL";
+            try (PreparedStatement ps = c.prepareStatement("(" + ref.formatted(Schema.FACTS) + " LIMIT 1) UNION ALL ("
+                    + ref.formatted(Schema.WIDE) + " LIMIT 1) LIMIT 1")) {
                 ps.setLong(1, eventId);
+                ps.setLong(2, eventId);
                 try (ResultSet r = ps.executeQuery()) {
                     return r.next() ? readRaw(c, rawFiles, r.getLong(1), r.getInt(2)) : null;
                 }
@@ -583,10 +690,7 @@ public final class DuckDbEventStore implements EventStore {
     public long count() {
         ensureOpen();
         return withConnection(c -> {
-            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM " + Schema.EVENTS)) {
-                r.next();
-                return r.getLong(1);
-            }
+            return longQuery(c, COUNT_SQL);
         });
     }
 
@@ -598,7 +702,7 @@ public final class DuckDbEventStore implements EventStore {
             long raw;
             long rawCompressed;
             try (Statement s = c.createStatement()) {
-                try (ResultSet r = s.executeQuery("SELECT count(*) FROM " + Schema.EVENTS)) {
+                try (ResultSet r = s.executeQuery(COUNT_SQL)) {
                     r.next();
                     rows = r.getLong(1);
                 }
@@ -654,6 +758,16 @@ public final class DuckDbEventStore implements EventStore {
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("store is closed");
+        }
+    }
+
+    private static final String COUNT_SQL = "SELECT (SELECT count(*) FROM " + Schema.FACTS + ") + (SELECT count(*) FROM "
+            + Schema.WIDE + ")";
+
+    private static long longQuery(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.podtrail.store.duckdb;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -25,6 +26,15 @@ final class RawBlocks {
     }
 
     static byte[] compress(List<byte[]> payloads, int level) {
+        return compress(payloads, level, 0);
+    }
+
+    /**
+     * @param windowLog 0: zstd's default for the level; else long-distance matching with a window of
+     *                  2^windowLog bytes (the decompressor needs as much memory; 27 = 128 MiB is the most
+     *                  a default decompressor accepts)
+     */
+    static byte[] compress(List<byte[]> payloads, int level, int windowLog) {
         int total = 4 + 4 * payloads.size() + (int) rawBytes(payloads);
         ByteBuffer b = ByteBuffer.allocate(total);
         b.putInt(payloads.size());
@@ -34,7 +44,15 @@ final class RawBlocks {
         for (byte[] p : payloads) {
             b.put(p);
         }
-        return Zstd.compress(b.array(), level);
+        if (windowLog == 0) {
+            return Zstd.compress(b.array(), level);
+        }
+        try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
+            ctx.setLevel(level);
+            ctx.setLong(windowLog);
+            ctx.setContentSize(true);
+            return ctx.compress(b.array());
+        }
     }
 
     /** The payload at index idx of a compressed block. */

@@ -12,25 +12,66 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * The events table, generated from {@link Fields#stored()}.
+ * The trail's tables, generated from {@link Fields#stored()} (see package-info for why this layout).
+ *
+ * <p>Every stored field has a home: the {@code containers}, {@code processes} or {@code peers} dimension
+ * or the per-event {@code facts} table; {@code wide_events} holds, with every field, Kubernetes API
+ * requests and the rare sensor events that carry a field facts has no column for (ka.*, falco.*: Falco
+ * alerts). The view {@code events} puts them back together with exactly one column per field, so the
+ * filter compiler and queries see one wide table.
  *
  * <p>Column conventions (the filter compiler relies on them): {@code field.column()}; STRING -> VARCHAR,
  * LONG/TIME -> BIGINT, BOOL -> BOOLEAN, STRING_LIST -> VARCHAR[], STRING_MAP -> MAP(VARCHAR, VARCHAR),
  * IP -> VARCHAR {@code <col>} plus HUGEINT {@code <col>_num} ({@link io.podtrail.query.IpNumbers#toNumber}).
  * Internal columns start with {@code _}: {@code _raw_block}/{@code _raw_idx} reference the payload in
- * {@code raw_blocks} and DIR/raw; {@code _stages} is the bit set of Kubernetes audit stages merged into the row.
+ * {@code raw_blocks} and DIR/raw; {@code _stages} is the bit set of Kubernetes audit stages merged into
+ * the row; {@code _pkey}/{@code _ckey}/{@code _nkey} are the surrogate keys of the dimensions;
+ * {@code _fd_name_conn} marks an fd_name left to the view (see {@link #FD_NAME_CONN}).
  */
 final class Schema {
 
-    /** Bump when a migration is needed; additive catalogue changes (new fields) are applied without one. */
-    static final int VERSION = 1;
+    /**
+     * Bump when a migration is needed; additive catalogue changes (new fields) are applied without one.
+     * 1: one wide events table. 2: facts + processes + containers + peers + wide_events behind the events view.
+     */
+    static final int VERSION = 2;
 
+    /** The view every query reads. */
     static final String EVENTS = "events";
+    static final String FACTS = "facts";
+    static final String PROCESSES = "processes";
+    static final String CONTAINERS = "containers";
+    static final String PEERS = "peers";
+    static final String WIDE = "wide_events";
+
     static final String RAW_BLOCK = "_raw_block";
     static final String RAW_IDX = "_raw_idx";
     static final String STAGES = "_stages";
+    static final String PKEY = "_pkey";
+    static final String CKEY = "_ckey";
+    static final String NKEY = "_nkey";
+    /** True when fd_name is the connection's {@code cip:cport->sip:sport}, not stored but computed by the view. */
+    static final String FD_NAME_CONN = "_fd_name_conn";
+
+    /** Per-container (pod, image, node) attributes: the same on every event of every process of a container. */
+    static final Set<Field> CONTAINER_FIELDS = Set.of(Fields.CONTAINER_ID, Fields.CONTAINER_FULL_ID, Fields.CONTAINER_NAME,
+            Fields.CONTAINER_IMAGE, Fields.CONTAINER_IMAGE_REPOSITORY, Fields.CONTAINER_IMAGE_TAG, Fields.CONTAINER_IMAGE_DIGEST,
+            Fields.K8S_NS_NAME, Fields.K8S_POD_NAME, Fields.K8S_POD_UID, Fields.K8S_POD_LABELS, Fields.HOSTNAME);
+
+    /** Per-process attributes: the same on a process's exec, exit and every connect, close, file event. */
+    static final Set<Field> PROCESS_FIELDS = Set.of(Fields.PROC_PID, Fields.PROC_PPID, Fields.PROC_NAME, Fields.PROC_EXE,
+            Fields.PROC_EXEPATH, Fields.PROC_CMDLINE, Fields.PROC_ARGS, Fields.PROC_CWD, Fields.PROC_TTY, Fields.PROC_PNAME,
+            Fields.PROC_PCMDLINE, Fields.PROC_PEXEPATH, Fields.PROC_EXEC_ID, Fields.PROC_PEXEC_ID, Fields.PROC_PID_TS,
+            Fields.PROC_PPID_TS, Fields.USER_UID, Fields.USER_NAME, Fields.USER_LOGINUID);
+
+    /**
+     * The fixed end of a connection as seen by a process: server address and port, client address, protocol.
+     * The client port (ephemeral) stays in facts; so the same pod talking to the same service shares one row.
+     */
+    static final Set<Field> PEER_FIELDS = Set.of(Fields.FD_SIP, Fields.FD_SPORT, Fields.FD_CIP, Fields.FD_L4PROTO);
 
     /** One physical column. */
     record Column(String name, String sqlType, Field field, boolean ipNumber) {
@@ -49,24 +90,80 @@ final class Schema {
         };
     }
 
-    /** All columns of the events table, in creation order. */
-    static List<Column> columns() {
-        List<Column> cols = new ArrayList<>();
+    static boolean isFact(Field f) {
+        return !CONTAINER_FIELDS.contains(f) && !PROCESS_FIELDS.contains(f) && !PEER_FIELDS.contains(f) && !isRare(f);
+    }
+
+    /**
+     * Fields a sensor event almost never has: Kubernetes API (ka.*) and Falco alert (falco.*) fields. Sensor
+     * events with any of them go to wide_events, so facts carries no column that is always NULL (measured:
+     * 23 such columns cost ~40% of the facts load).
+     */
+    static boolean isRare(Field f) {
+        return f.name().startsWith("ka.") || f.name().startsWith("falco.");
+    }
+
+    private static void fieldColumns(List<Column> cols, Predicate<Field> which) {
         for (Field f : Fields.stored()) {
-            cols.add(new Column(f.column(), sqlType(f.type()), f, false));
-            if (f.type() == FieldType.IP) {
-                cols.add(new Column(f.column() + "_num", "HUGEINT", f, true));
+            if (which.test(f)) {
+                cols.add(new Column(f.column(), sqlType(f.type()), f, false));
+                if (f.type() == FieldType.IP) {
+                    cols.add(new Column(f.column() + "_num", "HUGEINT", f, true));
+                }
             }
         }
+    }
+
+    /** All field columns in catalogue order (the view's columns, and wide_events'). */
+    static List<Column> fieldColumns() {
+        List<Column> cols = new ArrayList<>();
+        fieldColumns(cols, f -> true);
+        return cols;
+    }
+
+    static List<Column> containerColumns() {
+        List<Column> cols = new ArrayList<>();
+        cols.add(new Column(CKEY, "INTEGER", null, false));
+        fieldColumns(cols, CONTAINER_FIELDS::contains);
+        return cols;
+    }
+
+    static List<Column> processColumns() {
+        List<Column> cols = new ArrayList<>();
+        cols.add(new Column(PKEY, "INTEGER", null, false));
+        cols.add(new Column(CKEY, "INTEGER", null, false));
+        fieldColumns(cols, PROCESS_FIELDS::contains);
+        return cols;
+    }
+
+    static List<Column> peerColumns() {
+        List<Column> cols = new ArrayList<>();
+        cols.add(new Column(NKEY, "INTEGER", null, false));
+        fieldColumns(cols, PEER_FIELDS::contains);
+        return cols;
+    }
+
+    static List<Column> factColumns() {
+        List<Column> cols = new ArrayList<>();
+        fieldColumns(cols, Schema::isFact);
+        cols.add(new Column(PKEY, "INTEGER", null, false));
+        cols.add(new Column(NKEY, "INTEGER", null, false));
+        cols.add(new Column(FD_NAME_CONN, "BOOLEAN", null, false));
+        cols.add(new Column(RAW_BLOCK, "BIGINT", null, false));
+        cols.add(new Column(RAW_IDX, "INTEGER", null, false));
+        return cols;
+    }
+
+    static List<Column> wideColumns() {
+        List<Column> cols = fieldColumns();
         cols.add(new Column(RAW_BLOCK, "BIGINT", null, false));
         cols.add(new Column(RAW_IDX, "INTEGER", null, false));
         cols.add(new Column(STAGES, "UTINYINT", null, false));
         return cols;
     }
 
-    /** Creates or migrates the schema; returns the columns. */
-    static List<Column> ensure(Connection c) throws SQLException {
-        List<Column> cols = columns();
+    /** Creates the schema or applies additive catalogue changes; refuses trails of another layout. */
+    static void ensure(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS podtrail_schema (version INTEGER NOT NULL, "
                     + "applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)");
@@ -79,32 +176,79 @@ final class Schema {
             if (version > VERSION) {
                 throw new SQLException("store schema version " + version + " is newer than this build's " + VERSION);
             }
-            StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS " + EVENTS + " (");
-            for (int i = 0; i < cols.size(); i++) {
-                ddl.append(i == 0 ? "" : ", ").append(cols.get(i).name()).append(' ').append(cols.get(i).sqlType());
+            if (version < VERSION && (version > 0 || tableExists(s, EVENTS))) {
+                throw new SQLException("this trail was created by an older Podtrail (schema version " + version
+                        + ", this build uses " + VERSION + "); re-ingest the inputs into a new data directory");
             }
-            s.execute(ddl.append(')').toString());
+            createOrExtend(s, CONTAINERS, containerColumns());
+            createOrExtend(s, PROCESSES, processColumns());
+            createOrExtend(s, PEERS, peerColumns());
+            createOrExtend(s, FACTS, factColumns());
+            createOrExtend(s, WIDE, wideColumns());
             // Payload blocks live in files (DIR/raw): a growing BLOB table is rewritten by every checkpoint.
             s.execute("CREATE TABLE IF NOT EXISTS raw_blocks (block_id BIGINT NOT NULL, codec VARCHAR NOT NULL, "
                     + "n INTEGER NOT NULL, raw_bytes BIGINT NOT NULL, stored_bytes BIGINT NOT NULL, "
                     + "segment BIGINT NOT NULL, seg_offset BIGINT NOT NULL)");
-            // Additive catalogue changes: add columns for new stored fields.
-            Set<String> existing = new HashSet<>();
-            try (ResultSet r = s.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_name = '"
-                    + EVENTS + "'")) {
-                while (r.next()) {
-                    existing.add(r.getString(1));
-                }
-            }
-            for (Column col : cols) {
-                if (!existing.contains(col.name())) {
-                    s.execute("ALTER TABLE " + EVENTS + " ADD COLUMN " + col.name() + " " + col.sqlType());
-                }
-            }
+            s.execute(viewSql());
             if (version < VERSION) {
                 s.execute("INSERT INTO podtrail_schema (version) VALUES (" + VERSION + ")");
             }
         }
-        return cols;
+    }
+
+    private static boolean tableExists(Statement s, String name) throws SQLException {
+        try (ResultSet r = s.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_name = '" + name + "'")) {
+            r.next();
+            return r.getLong(1) > 0;
+        }
+    }
+
+    private static void createOrExtend(Statement s, String table, List<Column> cols) throws SQLException {
+        StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS " + table + " (");
+        for (int i = 0; i < cols.size(); i++) {
+            ddl.append(i == 0 ? "" : ", ").append(cols.get(i).name()).append(' ').append(cols.get(i).sqlType());
+        }
+        s.execute(ddl.append(')').toString());
+        // Additive catalogue changes: add columns for new stored fields.
+        Set<String> existing = new HashSet<>();
+        try (ResultSet r = s.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_name = '" + table + "'")) {
+            while (r.next()) {
+                existing.add(r.getString(1));
+            }
+        }
+        for (Column col : cols) {
+            if (!existing.contains(col.name())) {
+                s.execute("ALTER TABLE " + table + " ADD COLUMN " + col.name() + " " + col.sqlType());
+            }
+        }
+    }
+
+    /**
+     * The events view: sensor events (facts joined with their process and container) UNION ALL the API
+     * requests, one column per field in catalogue order, then _raw_block, _raw_idx, _stages.
+     */
+    static String viewSql() {
+        StringBuilder sensor = new StringBuilder();
+        StringBuilder api = new StringBuilder();
+        for (Column col : fieldColumns()) {
+            String alias = CONTAINER_FIELDS.contains(col.field()) ? "c." : PROCESS_FIELDS.contains(col.field()) ? "p."
+                    : PEER_FIELDS.contains(col.field()) ? "n." : "f.";
+            sensor.append(sensor.isEmpty() ? "" : ", ");
+            if (isRare(col.field())) {
+                sensor.append("CAST(NULL AS ").append(col.sqlType()).append(") AS ").append(col.name());
+            } else if (col.field() == Fields.FD_NAME) {
+                sensor.append("CASE WHEN f." + FD_NAME_CONN + " THEN concat(n.fd_cip, ':', coalesce(CAST(f.fd_cport AS VARCHAR), ''), "
+                        + "'->', n.fd_sip, ':', coalesce(CAST(n.fd_sport AS VARCHAR), '')) ELSE f.fd_name END AS fd_name");
+            } else {
+                sensor.append(alias).append(col.name());
+            }
+            api.append(api.isEmpty() ? "" : ", ").append(col.name());
+        }
+        return "CREATE OR REPLACE VIEW " + EVENTS + " AS SELECT " + sensor + ", f." + RAW_BLOCK + ", f." + RAW_IDX
+                + ", CAST(NULL AS UTINYINT) AS " + STAGES
+                + " FROM " + FACTS + " f JOIN " + PROCESSES + " p ON p." + PKEY + " = f." + PKEY
+                + " JOIN " + CONTAINERS + " c ON c." + CKEY + " = p." + CKEY
+                + " JOIN " + PEERS + " n ON n." + NKEY + " = f." + NKEY
+                + " UNION ALL SELECT " + api + ", " + RAW_BLOCK + ", " + RAW_IDX + ", " + STAGES + " FROM " + WIDE;
     }
 }

@@ -1,39 +1,81 @@
 /**
  * The embedded trail on DuckDB: {@link io.podtrail.store.duckdb.DuckDbEventStore}.
  *
- * <h2>Layout</h2>
- * {@code DIR/trail.duckdb} (plus its {@code .wal}) holds three tables: {@code events} (one column per
- * stored catalogue field, see {@link io.podtrail.store.duckdb.Schema} for the column conventions the
- * filter compiler relies on), {@code raw_blocks} (the list of payload blocks) and
- * {@code podtrail_schema} (schema version for migrations). Original payloads are zstd-compressed in
- * blocks of {@code rawBlockEvents} events, stored in one segment file per append under {@code DIR/raw}
- * ({@link io.podtrail.store.duckdb.RawFiles} explains why not a BLOB column); each event row references
- * its block and index. No secondary indexes: queries rely on
- * zone maps over {@code evt_time}, which prune well because rows are appended in time order (each
- * batch is sorted by evt.time before loading).
+ * <h2>Layout (schema version 2)</h2>
+ * {@code DIR/trail.duckdb} (plus its {@code .wal}) is a small star schema; see
+ * {@link io.podtrail.store.duckdb.Schema} for which field lives where and the column conventions.
+ * <ul>
+ * <li>{@code facts}: one narrow row per sensor event: evt_time, podtrail_id, kind/format/type/source
+ *     (dictionary-compressed by DuckDB), the per-event fields (fd.cport, fd.name, proc.exit_code/exit_signal,
+ *     evt.args, podtrail.end_time, ...), the payload reference and three dimension keys;</li>
+ * <li>{@code processes}: proc.* and user.* plus the container key, one row per distinct combination;</li>
+ * <li>{@code containers}: container.*, k8s.ns/pod.*, pod labels and evt.hostname (the node);</li>
+ * <li>{@code peers}: fd.sip, fd.sport, fd.cip, fd.l4proto (the fixed end of a connection; the ephemeral
+ *     client port stays in facts);</li>
+ * <li>{@code wide_events}: one row with every field for Kubernetes API requests (low volume, merged by
+ *     auditID, replaced on merge) and for the rare sensor events that carry a ka.* or falco.* field
+ *     (Falco alerts), so that facts has no column that is NULL on nearly every row (measured: 23 such
+ *     columns made the facts load ~40% slower);</li>
+ * <li>{@code raw_blocks}: the payload blocks, {@code podtrail_schema}: the schema version.</li>
+ * </ul>
+ * The view {@code events} is {@code facts JOIN processes JOIN containers JOIN peers UNION ALL wide_events}
+ * with exactly one column per catalogue field ({@code proc_name}, {@code fd_sip_num}, ...), so
+ * {@link io.podtrail.store.duckdb.DuckDbFilterSql} and the store's queries are unchanged. EXPLAIN shows
+ * DuckDB pushing a filter on a dimension column into that dimension's scan (a small hash-join build
+ * side, plus a dynamic {@code _pkey IN (...)} filter on the facts scan) and pruning facts row groups by
+ * the zone maps of evt_time.
+ *
+ * <p>Why: most of an event's 70-odd values describe its process or container and repeat on every exec,
+ * exit, connect and close of that process (and every process of a container); a wide row stores and,
+ * worse, loads and compresses them again per event. Measured on simulated Tetragon data (500k events,
+ * 60k processes, 25 containers, 148 peers): the wide table took 87-128 B/event, the facts table 69
+ * B/event of which evt.args alone is ~41 (Tetragon's kprobe arguments, including the socket as JSON
+ * text, per connect/accept/close) and podtrail_id ~9 (a random 64-bit hash, incompressible); processes
+ * add ~7 B/event. An fd.name that is exactly {@code cip:cport->sip:sport} is not stored but computed by
+ * the view ({@code _fd_name_conn}), ~7 B/event less.
+ *
+ * <p>Dimension rows are content-addressed: {@link io.podtrail.store.duckdb.Dimension} maps the exact
+ * attribute values to a surrogate INTEGER key assigned in Java, monotonically (so the fact column
+ * bit-packs), through a bounded LRU cache; a miss inserts a new row (a duplicate costs a little space,
+ * never correctness). New dimension rows go into the same transaction as the facts that reference
+ * them; a failed append forgets the cache.
+ *
+ * <p>Original payloads are zstd-compressed in blocks of {@code rawBlockEvents} events, stored in one
+ * segment file per append under {@code DIR/raw} ({@link io.podtrail.store.duckdb.RawFiles} explains
+ * why not a BLOB column). Measured single-threaded on 200k simulated Tetragon lines (~2 KB each):
+ * level 1/2/3 with 8k-event blocks give 37/35/33 B/event at ~1 GB/s; long-distance matching (window
+ * 2^27, 32k-131k-event blocks) gives 27-28 B/event but at ~220 MB/s, four to five times the CPU, which
+ * this two-core budget cannot pay; so level 3 without it.
  *
  * <h2>Append</h2>
- * The JDBC Appender tops out around 100k rows/s, so each batch is staged as one CSV file in
- * {@code /dev/shm} (while the payload blocks compress on other threads) and loaded with one
- * {@code INSERT ... SELECT ... FROM read_csv(...)} with explicit column types; lists and maps travel as
- * JSON text and are cast in the SELECT. Everything of one append is one transaction; payload block
- * files are fsynced before it commits; DuckDB fsyncs the WAL on commit (verified with strace), so an
+ * Each table's new rows are staged as one CSV file in {@code /dev/shm} (while the payload blocks
+ * compress on other threads) and loaded with one {@code INSERT ... SELECT ... FROM read_csv(...)} with
+ * explicit column types; lists and maps travel as JSON text and are cast in the SELECT (pod labels
+ * once per container; evt.args per event, ~1.3 us/event of DuckDB time). The JDBC Appender (2.0's
+ * chunk-based one) was measured too, for the narrow facts table: 74-83k events/s against 112-120k for
+ * CSV staging, so CSV stays. Everything of one append is one transaction; payload block files are
+ * fsynced before it commits; DuckDB fsyncs the WAL on commit (verified with strace), so an
  * acknowledged append survives a crash.
  *
  * <p>Batch size: DuckDB writes a transaction's rows straight into the database file once they fill a
  * row group (122,880 rows); smaller transactions go through the WAL and are compressed again by the
- * checkpoint that follows once the WAL exceeds {@code checkpoint_threshold} (measured: 100k rows from
- * a table took ~960 ms with autocommit, 122,880 rows ~580 ms). Batches of a multiple of 122,880 events
- * are the most efficient; 50k-100k is fine; tiny batches pay a commit (fsync) each.
+ * checkpoint that follows once the WAL exceeds {@code checkpoint_threshold} (measured on Tetragon data:
+ * commits of 50k-event batches took 170-590 ms, of 122,880 about 30 ms, and the file ended 30%
+ * smaller). Batches of a multiple of 122,880 events are the most efficient; tiny batches pay a commit
+ * (fsync) each.
  *
  * <h2>Idempotency and audit stages</h2>
  * Duplicates within a batch are dropped in memory. Stored duplicates are found with a count over the
- * batch's evt.time range (zero for fresh input in time order, answered from zone maps); when rows exist
- * there, their ids are compared (loaded when few, else joined with the batch's ids), so the cost
- * stays proportional to the batch, not to the table. This assumes a re-ingested event has the same
+ * batch's evt.time range in facts and wide_events (zero for fresh input in time order, answered from zone maps); when
+ * rows exist there, their ids are compared (loaded when few, else joined with the batch's ids), so the
+ * cost stays proportional to the batch, not to the table. This assumes a re-ingested event has the same
  * evt.time, which holds because both are derived from the source event. Kubernetes API stages are
  * merged in memory ({@link io.podtrail.store.duckdb.AuditMerge}) with the stored request found by id
  * within {@code auditMergeWindow} of the batch; the stored row is replaced by the merged one. The
  * {@code _stages} bit set records which stages a row holds, so a re-ingested stage is a duplicate.
+ *
+ * <p>Schema versions: a trail of an older layout is refused on open ("created by an older Podtrail;
+ * re-ingest"); additive catalogue changes add columns (to facts, unless the field belongs to a
+ * dimension) and the view is recreated on every open.
  */
 package io.podtrail.store.duckdb;

@@ -15,7 +15,7 @@ public final class CsvStagingProbe {
             Event e = gen.next();
             rows.add(new CsvStager.Row(e, 1, i, 0));
         }
-        CsvStager csv = new CsvStager(Schema.columns());
+        CsvStager csv = new CsvStager(Schema.wideColumns());
         for (int rep = 0; rep < 8; rep++) {
             long t = System.nanoTime();
             csv.reset();

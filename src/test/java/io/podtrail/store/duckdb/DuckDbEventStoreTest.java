@@ -102,6 +102,14 @@ class DuckDbEventStoreTest {
         List<Event> in = new ArrayList<>();
         for (int i = 0; i < AWKWARD.size(); i++) {
             in.add(full(i + 1, AWKWARD.get(i)));
+            // and without the rare fields, so it is stored in facts and the dimensions rather than wide_events
+            Event sensor = full(1000 + i, AWKWARD.get(i));
+            for (Field f : Fields.stored()) {
+                if (Schema.isRare(f)) {
+                    sensor.set(f, null);
+                }
+            }
+            in.add(sensor);
         }
         assertThat(store.append(in)).isEqualTo(new AppendResult(in.size(), 0, 0));
         reopen();
@@ -153,7 +161,7 @@ class DuckDbEventStoreTest {
     @Test
     void reopeningAddsColumnsForNewCatalogueFields() {
         store.append(List.of(exec(1, T0, "a").set(Fields.FALCO_OUTPUT, "x")));
-        store.withConnection(c -> c.createStatement().execute("ALTER TABLE events DROP COLUMN falco_output"));
+        store.withConnection(c -> c.createStatement().execute("ALTER TABLE wide_events DROP COLUMN falco_output"));
         reopen();
         store.append(List.of(exec(2, T0 + 1, "b").set(Fields.FALCO_OUTPUT, "y")));
         assertThat(all()).extracting(e -> e.getString(Fields.FALCO_OUTPUT)).containsExactly("y", null);
@@ -348,6 +356,82 @@ class DuckDbEventStoreTest {
             }
         });
         assertThat(rows).isEqualTo(1);
+    }
+
+    @Test
+    void refusesATrailOfTheOlderLayout() throws Exception {
+        store.close();
+        Path old = dir.resolve("old");
+        java.nio.file.Files.createDirectories(old);
+        try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + old.resolve(DuckDbEventStore.FILE_NAME));
+             var s = c.createStatement()) {
+            s.execute("CREATE TABLE podtrail_schema (version INTEGER NOT NULL, applied_at TIMESTAMP)");
+            s.execute("INSERT INTO podtrail_schema VALUES (1, current_timestamp)");
+            s.execute("CREATE TABLE events (podtrail_id BIGINT)");
+        }
+        assertThatThrownBy(() -> DuckDbEventStore.open(old, new TestFilters(), small()))
+                .hasMessageContaining("created by an older Podtrail").hasMessageContaining("re-ingest");
+        store = DuckDbEventStore.open(dir, new TestFilters(), small());
+    }
+
+    @Test
+    void processesAndContainersAreStoredOncePerDistinctValues() {
+        List<Event> in = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            in.add(exec(i, T0 + i, "cmd " + (i % 10)).set(Fields.PROC_NAME, "p" + (i % 10)).set(Fields.CONTAINER_ID, "c" + (i % 2)));
+        }
+        store.append(in.subList(0, 150));
+        store.append(in.subList(150, 300));
+        long[] counts = store.withConnection(c -> {
+            try (ResultSet r = c.createStatement().executeQuery(
+                    "SELECT (SELECT count(*) FROM processes), (SELECT count(*) FROM containers), (SELECT count(*) FROM facts)")) {
+                r.next();
+                return new long[] {r.getLong(1), r.getLong(2), r.getLong(3)};
+            }
+        });
+        // ns = id % 3 and cmd = id % 10 are in different dimensions: 6 containers (c x ns), 30 processes
+        assertThat(counts).containsExactly(30, 6, 300);
+        for (Event e : in.subList(0, 5)) {
+            assertThat(store.query(new EventQuery("podtrail_id = '" + e.id() + "'", null, null, 5, null)).events())
+                    .extracting(Event::toMap).containsExactly(e.toMap());
+        }
+    }
+
+    @Test
+    void connectionNamesAreComputedByTheViewOnlyWhenExactlyDerivable() {
+        List<Event> in = List.of(
+                conn(1, "10.0.0.1", 40000L, "10.96.0.1", 443L, "10.0.0.1:40000->10.96.0.1:443"),
+                conn(2, "10.0.0.1", null, "10.96.0.1", 443L, "10.0.0.1:->10.96.0.1:443"),
+                conn(3, "fe80::1", 5L, "::1", null, "fe80::1:5->::1:"),
+                conn(4, "10.0.0.1", 40000L, "10.96.0.1", 443L, "10.0.0.1:40000->10.96.0.1:444"), // not derivable: kept
+                conn(5, "10.0.0.1", 40000L, null, 443L, "10.0.0.1:40000->null:443"),
+                conn(6, "10.0.0.1", -7L, "10.96.0.1", 443L, "10.0.0.1:-7->10.96.0.1:443"),
+                conn(7, "10.0.0.1", 40000L, "10.96.0.1", 443L, null));
+        assertThat(DuckDbEventStore.isConnectionName(in.get(0))).isTrue();
+        assertThat(DuckDbEventStore.isConnectionName(in.get(3))).isFalse();
+        store.append(in);
+        reopen();
+        Map<Long, Event> byId = new LinkedHashMap<>();
+        all().forEach(e -> byId.put(e.id(), e));
+        for (Event e : in) {
+            assertThat(byId.get(e.id()).toMap()).as("event %d", e.id()).isEqualTo(e.toMap());
+        }
+        assertThat(store.query(new EventQuery("fd_name = '10.0.0.1:40000->10.96.0.1:443'", null, null, 10, null)).events())
+                .extracting(Event::id).containsExactly(1L);
+        long peers = store.withConnection(c -> {
+            try (ResultSet r = c.createStatement().executeQuery("SELECT count(*) FROM peers")) {
+                r.next();
+                return r.getLong(1);
+            }
+        });
+        assertThat(peers).isEqualTo(3); // the client port is per event: 1, 2, 4, 6 and 7 share their peer
+    }
+
+    private static Event conn(long id, String cip, Long cport, String sip, Long sport, String name) {
+        Event e = exec(id, T0 + id, "curl").kind(io.podtrail.event.EventKind.NETWORK_CONNECT).set(Fields.FD_CIP, cip)
+                .set(Fields.FD_CPORT, cport).set(Fields.FD_SIP, sip).set(Fields.FD_SPORT, sport).set(Fields.FD_L4PROTO, "tcp")
+                .set(Fields.FD_NAME, name);
+        return e;
     }
 
     @Test
