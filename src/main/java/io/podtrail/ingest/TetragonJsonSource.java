@@ -337,9 +337,9 @@ public final class TetragonJsonSource extends JsonEventSource {
     static void kprobe(Event e, JsonNode body, String fn) {
         JsonNode args = body.get("args");
         JsonNode ret = body.get("return");
-        e.setIfPresent(Fields.ARGS, args(body));
         if (fn == null || fn.isEmpty()) {
             e.kind(EventKind.OTHER).set(Fields.TYPE, "process_kprobe");
+            e.setIfPresent(Fields.ARGS, args(body));
             return;
         }
         switch (fn) {
@@ -348,6 +348,8 @@ public final class TetragonJsonSource extends JsonEventSource {
                 e.kind(EventKind.NETWORK_CONNECT).set(Fields.TYPE, "connect");
                 if (sock != null) {
                     setConn(e, text(sock, "saddr"), longOf(sock, "sport"), text(sock, "daddr"), longOf(sock, "dport"), l4proto(text(sock, "protocol")));
+                } else {
+                    e.setIfPresent(Fields.ARGS, args(body));
                 }
                 return;
             }
@@ -357,6 +359,8 @@ public final class TetragonJsonSource extends JsonEventSource {
                 if (sock != null) {
                     // direction unknown at close: the local end is reported as the client
                     setConn(e, text(sock, "saddr"), longOf(sock, "sport"), text(sock, "daddr"), longOf(sock, "dport"), l4proto(text(sock, "protocol")));
+                } else {
+                    e.setIfPresent(Fields.ARGS, args(body));
                 }
                 return;
             }
@@ -367,6 +371,8 @@ public final class TetragonJsonSource extends JsonEventSource {
                 if (sock != null) {
                     // the accepted sock: local (saddr/sport) is the server, remote (daddr/dport) the client
                     setConn(e, text(sock, "daddr"), longOf(sock, "dport"), text(sock, "saddr"), longOf(sock, "sport"), l4proto(text(sock, "protocol")));
+                } else {
+                    e.setIfPresent(Fields.ARGS, args(body));
                 }
                 return;
             }
@@ -377,6 +383,9 @@ public final class TetragonJsonSource extends JsonEventSource {
         if (file == null) {
             file = findArg(args, "path_arg");
         }
+        // A network hook's socket is fully in fd.*; anything else keeps its arguments in evt.args (the
+        // socket's cookie and TCP state stay in the original payload, not in a column on every connection).
+        e.setIfPresent(Fields.ARGS, args(body));
         if (file != null) {
             e.kind(EventKind.FILE).set(Fields.TYPE, fileType(fn, args));
             e.setIfPresent(Fields.FD_NAME, text(file, "path"));

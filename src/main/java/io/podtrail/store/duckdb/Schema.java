@@ -59,7 +59,11 @@ final class Schema {
     /** Per-container (pod, image, node) attributes: the same on every event of every process of a container. */
     static final Set<Field> CONTAINER_FIELDS = Set.of(Fields.CONTAINER_ID, Fields.CONTAINER_FULL_ID, Fields.CONTAINER_NAME,
             Fields.CONTAINER_IMAGE, Fields.CONTAINER_IMAGE_REPOSITORY, Fields.CONTAINER_IMAGE_TAG, Fields.CONTAINER_IMAGE_DIGEST,
-            Fields.K8S_NS_NAME, Fields.K8S_POD_NAME, Fields.K8S_POD_UID, Fields.K8S_POD_LABELS, Fields.HOSTNAME);
+            Fields.K8S_NS_NAME, Fields.K8S_POD_NAME, Fields.K8S_POD_UID, Fields.K8S_POD_LABELS, Fields.HOSTNAME,
+            // the Kubernetes context the enricher adds (a container's workload and node do not change)
+            Fields.K8S_CLUSTER_NAME, Fields.K8S_WORKLOAD_KIND, Fields.K8S_WORKLOAD_NAME, Fields.K8S_DEPLOYMENT_NAME,
+            Fields.K8S_STATEFULSET_NAME, Fields.K8S_DAEMONSET_NAME, Fields.K8S_JOB_NAME, Fields.K8S_CRONJOB_NAME,
+            Fields.K8S_RS_NAME, Fields.K8S_NODE_NAME);
 
     /** Per-process attributes: the same on a process's exec, exit and every connect, close, file event. */
     static final Set<Field> PROCESS_FIELDS = Set.of(Fields.PROC_PID, Fields.PROC_PPID, Fields.PROC_NAME, Fields.PROC_EXE,
@@ -71,7 +75,10 @@ final class Schema {
      * The fixed end of a connection as seen by a process: server address and port, client address, protocol.
      * The client port (ephemeral) stays in facts; so the same pod talking to the same service shares one row.
      */
-    static final Set<Field> PEER_FIELDS = Set.of(Fields.FD_SIP, Fields.FD_SPORT, Fields.FD_CIP, Fields.FD_L4PROTO);
+    static final Set<Field> PEER_FIELDS = Set.of(Fields.FD_SIP, Fields.FD_SPORT, Fields.FD_CIP, Fields.FD_L4PROTO,
+            // what the other end was at that time (a reused IP resolving to another pod is another row)
+            Fields.PEER_KIND, Fields.PEER_NS, Fields.PEER_POD, Fields.PEER_WORKLOAD, Fields.PEER_SERVICE, Fields.PEER_NODE,
+            Fields.PEER_KNOWN);
 
     /** One physical column. */
     record Column(String name, String sqlType, Field field, boolean ipNumber) {
