@@ -32,6 +32,9 @@ public final class FalcoJsonSource extends JsonEventSource {
         return SourceFormat.FALCO;
     }
 
+    /** The tag of the rules in integrations/falco/podtrail_activity_rules.yaml. */
+    static final String ACTIVITY_TAG = "podtrail";
+
     @Override
     void map(JsonNode node, Raw raw, Emitter out) {
         requireObject(node, "a Falco alert");
@@ -45,12 +48,18 @@ public final class FalcoJsonSource extends JsonEventSource {
         Event e = new Event();
         e.set(Fields.FORMAT, SourceFormat.FALCO.id());
         e.set(Fields.ID, raw.hash());
-        e.setIfPresent(Fields.FALCO_RULE, rule);
-        e.setIfPresent(Fields.FALCO_PRIORITY, text(node, "priority"));
-        e.setIfPresent(Fields.FALCO_OUTPUT, text(node, "output"));
         JsonNode tags = node.get("tags");
-        if (tags != null && tags.isArray()) {
-            e.set(Fields.FALCO_TAGS, K8sAuditSource.stringList(tags));
+        List<String> tagList = tags != null && tags.isArray() ? K8sAuditSource.stringList(tags) : List.of();
+        // Alerts of Podtrail's own catch-all rules (tag "podtrail") report activity, not detections: they are
+        // stored as activity only (their rule and output text stay in the original payload), so that every
+        // process and connection does not carry a detection's columns. Any other rule is a sensor detection.
+        if (!tagList.contains(ACTIVITY_TAG)) {
+            e.setIfPresent(Fields.FALCO_RULE, rule);
+            e.setIfPresent(Fields.FALCO_PRIORITY, text(node, "priority"));
+            e.setIfPresent(Fields.FALCO_OUTPUT, text(node, "output"));
+            if (!tagList.isEmpty()) {
+                e.set(Fields.FALCO_TAGS, tagList);
+            }
         }
         String source = text(node, "source");
         boolean audit = "k8s_audit".equals(source) || "k8saudit".equals(source);
