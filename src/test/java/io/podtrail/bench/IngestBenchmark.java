@@ -1,5 +1,6 @@
 package io.podtrail.bench;
 
+import io.podtrail.enrich.KubernetesContext;
 import io.podtrail.event.Event;
 import io.podtrail.event.SourceFormat;
 import io.podtrail.ingest.EventSink;
@@ -31,7 +32,7 @@ import java.util.List;
 
 /**
  * Ingest benchmark (issue: the trail): simulated Tetragon, Falco and Kubernetes audit input, ingested end to
- * end (file -> adapter -> store, durable) per format, side by side in the same run with PostgreSQL 15 loading
+ * end (file -> adapter -> Kubernetes context enrichment -> store, durable) per format, side by side in the same run with PostgreSQL 15 loading
  * the same normalized Tetragon rows with COPY into a table and building its indexes.
  *
  * <p>Run with {@code bench/ingest.sh --events N}; prints a Markdown table and writes it under bench/out/.
@@ -75,9 +76,10 @@ public final class IngestBenchmark {
                 Files.size(tetragon) >> 20, falcoAlerts, truth.counts().auditLines());
 
         // 2. Podtrail, one fresh trail per format.
-        rows.add(ingest(work, "tetragon", tetragon));
-        rows.add(ingest(work, "falco", falco));
-        rows.add(ingest(work, "k8s-audit", audit));
+        Path snapshot = sim.resolve("snapshot.json");
+        rows.add(ingest(work, "tetragon", tetragon, snapshot, truth.trustedCidrs()));
+        rows.add(ingest(work, "falco", falco, snapshot, truth.trustedCidrs()));
+        rows.add(ingest(work, "k8s-audit", audit, snapshot, truth.trustedCidrs()));
 
         // 3. PostgreSQL with the same normalized Tetragon rows.
         if (postgres && PostgresServer.available()) {
@@ -95,13 +97,19 @@ public final class IngestBenchmark {
         deleteTree(work);
     }
 
-    private static Row ingest(Path work, String name, Path input) throws IOException {
+    /** The whole pipeline as a deployment runs it: with the Kubernetes context (the simulated cluster's snapshot). */
+    private static Row ingest(Path work, String name, Path input, Path snapshot, List<String> trusted) throws Exception {
         Path data = work.resolve("trail-" + name);
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("podtrail.yaml"), "cluster:\n  serviceCidrs: [10.96.0.0/12]\ntrusted:\n  cidrs: ["
+                + String.join(", ", trusted) + "]\n");
         log("podtrail ingest %s ...", name);
         long t0 = System.nanoTime();
         IngestSummary s;
         DuckDbEventStore store = DuckDbEventStore.open(data, FilterCompiler.EMPTY_ONLY);
-        try (IngestPipeline p = new IngestPipeline(store, data.resolve("rejected"), IngestPipeline.DEFAULT_BATCH)) {
+        try (KubernetesContext context = KubernetesContext.open(data);
+             IngestPipeline p = new IngestPipeline(store, context.enricher(), data.resolve("rejected"), IngestPipeline.DEFAULT_BATCH)) {
+            context.loadSnapshot(snapshot);
             s = p.ingestPaths(List.of(input), null, IngestPipeline.Progress.NONE);
         }
         double durable = (System.nanoTime() - t0) / 1e9;
