@@ -1,15 +1,10 @@
 package io.podtrail.cli;
 
+import io.podtrail.query.TimeBounds;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The options every reading command shares, with kubectl's habits: --since, --from, --to, --limit, -o. */
 final class ReadOptions {
@@ -34,8 +29,6 @@ final class ReadOptions {
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Output output;
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
-
     /** Lower bound in ns, or null. */
     Long fromNs(Instant now) {
         if (since != null && from != null) {
@@ -53,44 +46,14 @@ final class ReadOptions {
     }
 
     static Duration parseDuration(String text) {
-        Matcher m = DURATION.matcher(text.trim());
-        Duration d = Duration.ZERO;
-        int pos = 0;
-        while (m.find() && m.start() == pos) {
-            long n = Long.parseLong(m.group(1));
-            d = d.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> Duration.ofDays(7 * n);
-            });
-            pos = m.end();
-        }
-        if (pos == 0 || pos != text.trim().length()) {
-            throw new IllegalArgumentException("--since: '" + text + "' is not a duration (examples: 90s, 15m, 1h, 7d, 1h30m)");
-        }
-        return d;
+        return TimeBounds.parseDuration("--since", text);
     }
 
     static long parseTime(String option, String text) {
-        String t = text.trim();
-        try {
-            if (t.matches("\\d{10,}")) {
-                return Long.parseLong(t);
-            }
-            if (t.matches("\\d{4}-\\d{2}-\\d{2}")) {
-                return toNs(LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC));
-            }
-            return toNs(OffsetDateTime.parse(t).toInstant());
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw new IllegalArgumentException(option + ": '" + text
-                    + "' is not a time (use RFC 3339 like 2026-11-27T10:00:00Z, a date like 2026-11-27, or ns since the epoch)");
-        }
+        return TimeBounds.parseTime(option, text);
     }
 
     static long toNs(Instant i) {
-        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+        return TimeBounds.toNs(i);
     }
 }

@@ -10,21 +10,16 @@ import io.podtrail.event.Field;
 import io.podtrail.event.Fields;
 import io.podtrail.query.Diagnostic;
 import io.podtrail.query.EventQuery;
+import io.podtrail.query.TimeBounds;
 import io.podtrail.query.Filter;
 import io.podtrail.query.FilterException;
 import io.podtrail.store.EventStore;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The read API: {@code GET /api/v1/events} and {@code GET /api/v1/fields}. Every read is written to the access
@@ -215,47 +210,15 @@ final class QueryApi {
         return String.join(", ", q);
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
-
     static Duration parseDuration(String text) {
-        Matcher m = DURATION.matcher(text.trim());
-        Duration d = Duration.ZERO;
-        int pos = 0;
-        while (m.find() && m.start() == pos) {
-            long n = Long.parseLong(m.group(1));
-            d = d.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> Duration.ofDays(7 * n);
-            });
-            pos = m.end();
-        }
-        if (pos == 0 || pos != text.trim().length()) {
-            throw new IllegalArgumentException("since: '" + text + "' is not a duration (examples: 90s, 15m, 1h, 7d)");
-        }
-        return d;
+        return TimeBounds.parseDuration("since", text);
     }
 
     static long parseTime(String name, String text) {
-        String t = text.trim();
-        try {
-            if (t.matches("-?\\d+")) {
-                return Long.parseLong(t);
-            }
-            if (t.matches("\\d{4}-\\d{2}-\\d{2}")) {
-                return toNs(LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC));
-            }
-            return toNs(OffsetDateTime.parse(t).toInstant());
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw new IllegalArgumentException(name + ": '" + text
-                    + "' is not a time (RFC 3339 like 2026-11-27T10:00:00Z, a date like 2026-11-27, or ns since the epoch)");
-        }
+        return TimeBounds.parseTime(name, text);
     }
 
     static long toNs(Instant i) {
-        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+        return TimeBounds.toNs(i);
     }
 }
