@@ -208,6 +208,16 @@ class FacetsHistogramTest {
     }
 
     @Test
+    void withoutAFilterTheNarrowPathCountsWhatTheViewCounts() {
+        String viaView = "evt.time > 0"; // a filter: read through the events view
+        assertThat(store.histogram(new HistogramQuery(viaView, null, null, 50, true)))
+                .isEqualTo(store.histogram(new HistogramQuery("", null, null, 50, true)));
+        for (FacetQuery.Hierarchy by : FacetQuery.Hierarchy.values()) {
+            assertThat(store.facets(new FacetQuery(viaView, null, null, by, 3))).isEqualTo(store.facets(new FacetQuery("", null, null, by, 3)));
+        }
+    }
+
+    @Test
     void niceWidths() {
         long s = 1_000_000_000L;
         assertThat(Histogram.widthFor(60 * s, 120)).isEqualTo(s);

@@ -708,6 +708,35 @@ public final class DuckDbEventStore implements EventStore {
         return w.toString();
     }
 
+    /** The container columns the facet levels read. */
+    static final List<String> FACET_COLUMNS = List.of("k8s_cluster_name", "k8s_ns_name", "k8s_workload_kind", "k8s_workload_name",
+            "k8s_pod_name", "container_name", "k8s_node_name", "evt_hostname");
+
+    /**
+     * What an aggregation reads: the events view, or, without a filter, only the tables it needs. The view
+     * joins facts with all three dimensions and DuckDB keeps inner joins it does not need (EXPLAIN: facts
+     * JOIN peers for no column at all); every fact has its process, container and peer row (written in the
+     * same transaction), so skipping the peers join, or every join for a histogram, counts the same rows.
+     * With a filter, the view (the filter may name any column).
+     */
+    private static String source(String filterText, List<String> containerColumns) {
+        if (filterText != null && !filterText.isBlank()) {
+            return Schema.EVENTS;
+        }
+        String kind = Fields.KIND.column();
+        if (containerColumns.isEmpty()) {
+            return "(SELECT evt_time, " + kind + " FROM " + Schema.FACTS + " UNION ALL SELECT evt_time, " + kind + " FROM "
+                    + Schema.WIDE + ") AS " + Schema.EVENTS;
+        }
+        StringBuilder c = new StringBuilder();
+        for (String col : containerColumns) {
+            c.append(", c.").append(col);
+        }
+        return "(SELECT f.evt_time" + c + " FROM " + Schema.FACTS + " f JOIN " + Schema.PROCESSES + " p ON p." + Schema.PKEY
+                + " = f." + Schema.PKEY + " JOIN " + Schema.CONTAINERS + " c ON c." + Schema.CKEY + " = p." + Schema.CKEY
+                + " UNION ALL SELECT evt_time, " + String.join(", ", containerColumns) + " FROM " + Schema.WIDE + ") AS " + Schema.EVENTS;
+    }
+
     /** The SQL expression of each level of a hierarchy, over the events view's columns. */
     static List<String> levelExpressions(FacetQuery.Hierarchy by) {
         return switch (by) {
@@ -724,7 +753,7 @@ public final class DuckDbEventStore implements EventStore {
      * the pod rows ranked by count within their parent, pods beyond the cap (and their containers) replaced
      * by one "others" row per parent, in pre-order.
      */
-    static String facetSql(FacetQuery.Hierarchy by, String where) {
+    static String facetSql(FacetQuery.Hierarchy by, String source, String where) {
         List<String> exprs = levelExpressions(by);
         int n = exprs.size();
         int pod = by.podLevel();
@@ -761,7 +790,7 @@ public final class DuckDbEventStore implements EventStore {
         for (int i = 0; i < n; i++) {
             othersG.append(", ").append(i <= pod ? 0 : 1);
         }
-        return "WITH g AS (SELECT " + cols + grouping + ", count(*) AS n FROM (SELECT " + sel + " FROM " + Schema.EVENTS + where
+        return "WITH g AS (SELECT " + cols + grouping + ", count(*) AS n FROM (SELECT " + sel + " FROM " + source + where
                 + ") GROUP BY ROLLUP (" + cols + ")),\n"
                 + "d AS (SELECT *, " + depth + " AS depth FROM g),\n"
                 + "r AS (SELECT *, CASE WHEN depth = " + (pod + 1) + " THEN row_number() OVER (PARTITION BY depth = " + (pod + 1)
@@ -786,7 +815,8 @@ public final class DuckDbEventStore implements EventStore {
     public List<FacetCount> facets(FacetQuery query) {
         ensureOpen();
         List<Object> params = new ArrayList<>();
-        String sql = facetSql(query.by(), where(query.filter(), query.fromNs(), query.toNs(), params));
+        String sql = facetSql(query.by(), source(query.filter(), FACET_COLUMNS),
+                where(query.filter(), query.fromNs(), query.toNs(), params));
         params.add((long) query.maxPods());
         params.add((long) query.maxPods());
         int n = query.by().levels().size();
@@ -816,14 +846,14 @@ public final class DuckDbEventStore implements EventStore {
      * One statement: the matching events (materialized once), the range (given, or that of the events), the
      * nice width for it, every bucket from generate_series and the counts per bucket (and kind) joined to it.
      */
-    static String histogramSql(String where, boolean split) {
+    static String histogramSql(String source, String where, boolean split) {
         StringBuilder widths = new StringBuilder();
         for (long w : Histogram.NICE_WIDTHS_NS) {
             widths.append(widths.isEmpty() ? "" : ", ").append('(').append(w).append(')');
         }
         long day = 86_400_000_000_000L;
         String kind = split ? Fields.KIND.column() : "CAST(NULL AS VARCHAR)";
-        return "WITH m AS MATERIALIZED (SELECT evt_time AS t, " + kind + " AS k FROM " + Schema.EVENTS + where + "),\n"
+        return "WITH m AS MATERIALIZED (SELECT evt_time AS t, " + kind + " AS k FROM " + source + where + "),\n"
                 + "r AS (SELECT coalesce(CAST(? AS BIGINT), min(t)) AS lo, coalesce(CAST(? AS BIGINT), max(t) + 1) AS hi FROM m),\n"
                 + "w AS (SELECT lo, hi, coalesce((SELECT min(x) FROM (VALUES " + widths + ") v(x) WHERE x * CAST(? AS HUGEINT) >= hi - lo), "
                 + "CAST(ceil((hi - lo) / (" + day + " * CAST(? AS DOUBLE))) AS BIGINT) * " + day + ") AS width FROM r "
@@ -837,7 +867,8 @@ public final class DuckDbEventStore implements EventStore {
     public Histogram histogram(HistogramQuery query) {
         ensureOpen();
         List<Object> params = new ArrayList<>();
-        String sql = histogramSql(where(query.filter(), query.fromNs(), query.toNs(), params), query.splitByKind());
+        String sql = histogramSql(source(query.filter(), List.of()), where(query.filter(), query.fromNs(), query.toNs(), params),
+                query.splitByKind());
         params.add(query.fromNs());
         params.add(query.toNs());
         params.add((long) query.buckets());
