@@ -31,7 +31,7 @@ import java.util.Set;
 public final class PodtrailServer implements AutoCloseable {
 
     private static final Set<String> KNOWN_PATHS = Set.of("/api/v1/ingest/k8s-audit", "/api/v1/ingest/falco",
-            "/api/v1/ingest/tetragon", "/api/v1/ingest/events", "/api/v1/events", "/api/v1/fields",
+            "/api/v1/ingest/tetragon", "/api/v1/ingest/events", "/api/v1/events", "/api/v1/facets", "/api/v1/histogram", "/api/v1/fields",
             "/api/v1/openapi.json", "/healthz", "/readyz", "/metrics");
 
     private final ServerConfig config;

@@ -14,6 +14,10 @@ import io.podtrail.query.TimeBounds;
 import io.podtrail.query.Filter;
 import io.podtrail.query.FilterException;
 import io.podtrail.store.EventStore;
+import io.podtrail.store.FacetCount;
+import io.podtrail.store.FacetQuery;
+import io.podtrail.store.Histogram;
+import io.podtrail.store.HistogramQuery;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +26,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The read API: {@code GET /api/v1/events} and {@code GET /api/v1/fields}. Every read is written to the access
+ * The read API: {@code GET /api/v1/events}, {@code /api/v1/facets}, {@code /api/v1/histogram} and
+ * {@code GET /api/v1/fields}. Every read is written to the access
  * log. A scoped analyst's filter is AND-ed with its scope before it reaches the store, so the store itself
  * never returns anything outside. Later read endpoints (facets, histogram, sessions, policy events) register
  * here the same way, through {@link #read}.
@@ -50,6 +55,8 @@ final class QueryApi {
 
     void routes(HttpRouting.Builder r) {
         r.get("/api/v1/events", read(this::events));
+        r.get("/api/v1/facets", read(this::facets));
+        r.get("/api/v1/histogram", read(this::histogram));
         r.get("/api/v1/fields", read(this::fields));
     }
 
@@ -158,6 +165,182 @@ final class QueryApi {
         }
         Http.json(res, 200, out);
         return page.events().size();
+    }
+
+    /** The filter (scoped) and time range of an aggregation request, or null when an error was answered. */
+    private record Selection(String effective, Long fromNs, Long toNs) {
+    }
+
+    private Selection selection(ServerRequest req, ServerResponse res, TokenStore.Token who, ObjectNode log) {
+        String filter = req.query().first("filter").orElse("");
+        String from = req.query().first("from").orElse(null);
+        String to = req.query().first("to").orElse(null);
+        String since = req.query().first("since").orElse(null);
+        log.put("filter", filter);
+        if (from != null) {
+            log.put("from", from);
+        }
+        if (to != null) {
+            log.put("to", to);
+        }
+        if (since != null) {
+            log.put("since", since);
+        }
+        Long fromNs = null;
+        Long toNs;
+        try {
+            if (since != null && from != null) {
+                throw new IllegalArgumentException("since and from cannot be combined");
+            }
+            if (since != null) {
+                fromNs = toNs(Instant.now().minus(parseDuration(since)));
+            } else if (from != null) {
+                fromNs = parseTime("from", from);
+            }
+            toNs = to == null ? null : Long.valueOf(parseTime("to", to));
+        } catch (IllegalArgumentException e) {
+            Http.error(res, 400, e.getMessage());
+            return null;
+        }
+        if (!validFilter(res, filter)) {
+            return null;
+        }
+        try {
+            return new Selection(scoped(who, filter), fromNs, toNs);
+        } catch (IllegalStateException e) {
+            Http.error(res, 403, e.getMessage());
+            return null;
+        }
+    }
+
+    /** Answers 400 with diagnostics when the filter does not compile. */
+    private static boolean validFilter(ServerResponse res, String filter) {
+        try {
+            Filter.compile(filter);
+            return true;
+        } catch (FilterException e) {
+            ObjectNode err = Http.error("invalid filter: " + e.getMessage());
+            err.put("filter", filter);
+            ArrayNode ds = err.putArray("diagnostics");
+            for (Diagnostic d : e.diagnostics()) {
+                ds.addObject().put("code", d.code()).put("message", d.message()).put("position", d.position())
+                        .put("line", d.line()).put("column", d.column()).put("length", d.length());
+            }
+            err.put("rendered", e.render(filter));
+            Http.json(res, 400, err);
+            return false;
+        }
+    }
+
+    private static int intParam(ServerRequest req, String name, int dflt, int min, int max) {
+        String text = req.query().first(name).orElse(null);
+        if (text == null || text.isBlank()) {
+            return dflt;
+        }
+        int v;
+        try {
+            v = Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": '" + text + "' is not a number");
+        }
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + v);
+        }
+        return v;
+    }
+
+    /** Facet tree rows: {"by", "levels", "rows": [{"path": [...], "count", "others"?, "hidden"?}]}. */
+    private int facets(ServerRequest req, ServerResponse res, TokenStore.Token who, ObjectNode log) {
+        FacetQuery.Hierarchy by;
+        int maxPods;
+        try {
+            by = FacetQuery.Hierarchy.parse(req.query().first("by").orElse("workload"));
+            maxPods = intParam(req, "max_pods", FacetQuery.DEFAULT_MAX_PODS, 1, FacetQuery.MAX_PODS);
+        } catch (IllegalArgumentException e) {
+            Http.error(res, 400, e.getMessage());
+            return -1;
+        }
+        log.put("by", by.name().toLowerCase());
+        Selection sel = selection(req, res, who, log);
+        if (sel == null) {
+            return -1;
+        }
+        List<FacetCount> rows;
+        try {
+            rows = store.facets(new FacetQuery(sel.effective(), sel.fromNs(), sel.toNs(), by, maxPods));
+        } catch (IllegalArgumentException e) {
+            Http.error(res, 400, e.getMessage());
+            return -1;
+        } catch (UnsupportedOperationException e) {
+            Http.error(res, 501, e.getMessage());
+            return -1;
+        }
+        ObjectNode out = Http.JSON.createObjectNode();
+        out.put("by", by.name().toLowerCase());
+        ArrayNode levels = out.putArray("levels");
+        by.levels().forEach(levels::add);
+        out.put("max_pods", maxPods);
+        ArrayNode arr = out.putArray("rows");
+        for (FacetCount f : rows) {
+            ObjectNode r = arr.addObject();
+            ArrayNode p = r.putArray("path");
+            f.path().forEach(p::add);
+            r.put("count", f.count());
+            if (f.others()) {
+                r.put("others", true);
+                r.put("hidden", f.hidden());
+            }
+        }
+        Http.json(res, 200, out);
+        return rows.size();
+    }
+
+    /** Buckets: {"from", "to", "bucket_ns", "total", "buckets": [{"start", "count", "by_kind"?}]}. */
+    private int histogram(ServerRequest req, ServerResponse res, TokenStore.Token who, ObjectNode log) {
+        int buckets;
+        boolean split;
+        try {
+            buckets = intParam(req, "buckets", HistogramQuery.DEFAULT_BUCKETS, 1, HistogramQuery.MAX_BUCKETS);
+            String s = req.query().first("split").orElse("");
+            if (!s.isBlank() && !s.trim().equals("kind")) {
+                throw new IllegalArgumentException("split: '" + s + "' is not supported (only kind)");
+            }
+            split = !s.isBlank();
+        } catch (IllegalArgumentException e) {
+            Http.error(res, 400, e.getMessage());
+            return -1;
+        }
+        Selection sel = selection(req, res, who, log);
+        if (sel == null) {
+            return -1;
+        }
+        Histogram h;
+        try {
+            h = store.histogram(new HistogramQuery(sel.effective(), sel.fromNs(), sel.toNs(), buckets, split));
+        } catch (IllegalArgumentException e) {
+            Http.error(res, 400, e.getMessage());
+            return -1;
+        } catch (UnsupportedOperationException e) {
+            Http.error(res, 501, e.getMessage());
+            return -1;
+        }
+        ObjectNode out = Http.JSON.createObjectNode();
+        out.put("from", h.fromNs());
+        out.put("to", h.toNs());
+        out.put("bucket_ns", h.bucketNs());
+        out.put("total", h.total());
+        ArrayNode arr = out.putArray("buckets");
+        for (Histogram.Bucket b : h.buckets()) {
+            ObjectNode x = arr.addObject();
+            x.put("start", b.startNs());
+            x.put("count", b.count());
+            if (split) {
+                ObjectNode k = x.putObject("by_kind");
+                b.byKind().forEach(k::put);
+            }
+        }
+        Http.json(res, 200, out);
+        return h.buckets().size();
     }
 
     private int fields(ServerRequest req, ServerResponse res, TokenStore.Token who, ObjectNode log) {

@@ -27,6 +27,23 @@ public interface EventStore extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Counts of the events matching a filter and time range, grouped by a scope hierarchy, as flat rows of a
+     * tree in pre-order (see {@link FacetCount}). Optional: a store that cannot aggregate throws
+     * {@link UnsupportedOperationException}.
+     */
+    default List<FacetCount> facets(FacetQuery query) {
+        throw new UnsupportedOperationException("this store (" + getClass().getSimpleName() + ") does not answer facets");
+    }
+
+    /**
+     * Counts of the events matching a filter per time bucket, empty buckets included. Optional: a store that
+     * cannot aggregate throws {@link UnsupportedOperationException}.
+     */
+    default Histogram histogram(HistogramQuery query) {
+        throw new UnsupportedOperationException("this store (" + getClass().getSimpleName() + ") does not answer histograms");
+    }
+
     /** Number of stored events. */
     long count();
 

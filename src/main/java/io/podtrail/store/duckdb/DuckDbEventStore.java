@@ -7,6 +7,10 @@ import io.podtrail.event.FieldType;
 import io.podtrail.event.Fields;
 import io.podtrail.query.EventQuery;
 import io.podtrail.store.EventStore;
+import io.podtrail.store.FacetCount;
+import io.podtrail.store.FacetQuery;
+import io.podtrail.store.Histogram;
+import io.podtrail.store.HistogramQuery;
 import org.duckdb.DuckDBConnection;
 
 import java.io.IOException;
@@ -683,6 +687,231 @@ public final class DuckDbEventStore implements EventStore {
                     return r.next() ? readRaw(c, rawFiles, r.getLong(1), r.getInt(2)) : null;
                 }
             }
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------ aggregations
+
+    /** WHERE fragment (filter and time range) over the events view, appending its parameters. */
+    private String where(String filterText, Long fromNs, Long toNs, List<Object> params) {
+        SqlFragment filter = compiler.compile(filterText);
+        StringBuilder w = new StringBuilder(" WHERE (").append(filter.sql()).append(')');
+        params.addAll(filter.params());
+        if (fromNs != null) {
+            w.append(" AND evt_time >= ?");
+            params.add(fromNs);
+        }
+        if (toNs != null) {
+            w.append(" AND evt_time < ?");
+            params.add(toNs);
+        }
+        return w.toString();
+    }
+
+    /** The container columns the facet levels read. */
+    static final List<String> FACET_COLUMNS = List.of("k8s_cluster_name", "k8s_ns_name", "k8s_workload_kind", "k8s_workload_name",
+            "k8s_pod_name", "container_name", "k8s_node_name", "evt_hostname");
+
+    /**
+     * What an aggregation reads: the events view, or, without a filter, only the tables it needs. The view
+     * joins facts with all three dimensions and DuckDB keeps inner joins it does not need (EXPLAIN: facts
+     * JOIN peers for no column at all); every fact has its process, container and peer row (written in the
+     * same transaction), so skipping the peers join, or every join for a histogram, counts the same rows.
+     * With a filter, the view (the filter may name any column).
+     */
+    private static String source(String filterText, List<String> containerColumns) {
+        if (filterText != null && !filterText.isBlank()) {
+            return Schema.EVENTS;
+        }
+        String kind = Fields.KIND.column();
+        if (containerColumns.isEmpty()) {
+            return "(SELECT evt_time, " + kind + " FROM " + Schema.FACTS + " UNION ALL SELECT evt_time, " + kind + " FROM "
+                    + Schema.WIDE + ") AS " + Schema.EVENTS;
+        }
+        StringBuilder c = new StringBuilder();
+        for (String col : containerColumns) {
+            c.append(", c.").append(col);
+        }
+        return "(SELECT f.evt_time" + c + " FROM " + Schema.FACTS + " f JOIN " + Schema.PROCESSES + " p ON p." + Schema.PKEY
+                + " = f." + Schema.PKEY + " JOIN " + Schema.CONTAINERS + " c ON c." + Schema.CKEY + " = p." + Schema.CKEY
+                + " UNION ALL SELECT evt_time, " + String.join(", ", containerColumns) + " FROM " + Schema.WIDE + ") AS " + Schema.EVENTS;
+    }
+
+    /** The SQL expression of each level of a hierarchy, over the events view's columns. */
+    static List<String> levelExpressions(FacetQuery.Hierarchy by) {
+        return switch (by) {
+            case WORKLOAD -> List.of("k8s_cluster_name", "k8s_ns_name",
+                    "CASE WHEN k8s_workload_name IS NULL THEN NULL ELSE concat(k8s_workload_kind, '/', k8s_workload_name) END",
+                    "k8s_pod_name", "container_name");
+            case NODE -> List.of("k8s_cluster_name", "coalesce(k8s_node_name, evt_hostname)",
+                    "CASE WHEN k8s_pod_name IS NULL THEN NULL ELSE concat(k8s_ns_name, '/', k8s_pod_name) END");
+        };
+    }
+
+    /**
+     * One statement: the matching events' level values grouped by ROLLUP (every prefix of the hierarchy),
+     * the pod rows ranked by count within their parent, pods beyond the cap (and their containers) replaced
+     * by one "others" row per parent, in pre-order.
+     */
+    static String facetSql(FacetQuery.Hierarchy by, String source, String where) {
+        List<String> exprs = levelExpressions(by);
+        int n = exprs.size();
+        int pod = by.podLevel();
+        StringBuilder sel = new StringBuilder();
+        StringBuilder cols = new StringBuilder();
+        StringBuilder grouping = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sel.append(i == 0 ? "" : ", ").append(exprs.get(i)).append(" AS l").append(i);
+            cols.append(i == 0 ? "" : ", ").append('l').append(i);
+            grouping.append(", grouping(l").append(i).append(") AS g").append(i);
+        }
+        StringBuilder depth = new StringBuilder("(");
+        for (int i = 0; i < n; i++) {
+            depth.append(i == 0 ? "" : " + ").append("(1 - g").append(i).append(')');
+        }
+        depth.append(')');
+        String parent = cols.substring(0, cols.indexOf("l" + pod) - (pod == 0 ? 0 : 2));
+        StringBuilder podPrefix = new StringBuilder();
+        for (int i = 0; i <= pod; i++) {
+            podPrefix.append(i == 0 ? "" : ", ").append('l').append(i);
+        }
+        StringBuilder order = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            order.append(i == 0 ? "" : ", ").append("g").append(i).append(" DESC, l").append(i).append(" NULLS LAST");
+            if (i == pod) {
+                order.append(", others");
+            }
+        }
+        StringBuilder othersCols = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            othersCols.append(i == 0 ? "" : ", ").append(i < pod ? "l" + i : "NULL");
+        }
+        StringBuilder othersG = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            othersG.append(", ").append(i <= pod ? 0 : 1);
+        }
+        return "WITH g AS (SELECT " + cols + grouping + ", count(*) AS n FROM (SELECT " + sel + " FROM " + source + where
+                + ") GROUP BY ROLLUP (" + cols + ")),\n"
+                + "d AS (SELECT *, " + depth + " AS depth FROM g),\n"
+                + "r AS (SELECT *, CASE WHEN depth = " + (pod + 1) + " THEN row_number() OVER (PARTITION BY depth = " + (pod + 1)
+                + (parent.isEmpty() ? "" : ", " + parent) + " ORDER BY n DESC, l" + pod + " NULLS LAST) END AS rk FROM d),\n"
+                + "p AS (SELECT *, max(rk) OVER (PARTITION BY depth > " + pod + ", " + podPrefix + ") AS prk FROM r)\n"
+                + "SELECT * FROM (SELECT " + cols + ", g0" + gs(1, n) + ", depth, n, false AS others, 0 AS hidden FROM p WHERE depth <= " + pod
+                + " OR prk <= ?\n"
+                + "UNION ALL SELECT " + othersCols + othersG + ", " + (pod + 1) + ", sum(n), true, count(*) FROM p WHERE depth = "
+                + (pod + 1) + " AND rk > ? GROUP BY " + (parent.isEmpty() ? "ALL" : parent) + ")\n"
+                + "ORDER BY " + order;
+    }
+
+    private static String gs(int from, int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = from; i < n; i++) {
+            b.append(", g").append(i);
+        }
+        return b.toString();
+    }
+
+    @Override
+    public List<FacetCount> facets(FacetQuery query) {
+        ensureOpen();
+        List<Object> params = new ArrayList<>();
+        String sql = facetSql(query.by(), source(query.filter(), FACET_COLUMNS),
+                where(query.filter(), query.fromNs(), query.toNs(), params));
+        params.add((long) query.maxPods());
+        params.add((long) query.maxPods());
+        int n = query.by().levels().size();
+        return withConnection(c -> {
+            List<FacetCount> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(c, ps, params);
+                try (ResultSet r = ps.executeQuery()) {
+                    while (r.next()) {
+                        int depth = r.getInt(2 * n + 1);
+                        List<String> path = new ArrayList<>(depth);
+                        for (int i = 0; i < depth; i++) {
+                            path.add(r.getString(i + 1));
+                        }
+                        out.add(new FacetCount(path, r.getLong(2 * n + 2), r.getBoolean(2 * n + 3), r.getLong(2 * n + 4)));
+                    }
+                }
+            }
+            if (out.isEmpty()) {
+                out.add(new FacetCount(List.of(), 0, false, 0)); // ROLLUP over nothing has no grand total row
+            }
+            return out;
+        });
+    }
+
+    /**
+     * One statement: the matching events (materialized once), the range (given, or that of the events), the
+     * nice width for it, every bucket from generate_series and the counts per bucket (and kind) joined to it.
+     */
+    static String histogramSql(String source, String where, boolean split) {
+        StringBuilder widths = new StringBuilder();
+        for (long w : Histogram.NICE_WIDTHS_NS) {
+            widths.append(widths.isEmpty() ? "" : ", ").append('(').append(w).append(')');
+        }
+        long day = 86_400_000_000_000L;
+        String kind = split ? Fields.KIND.column() : "CAST(NULL AS VARCHAR)";
+        return "WITH m AS MATERIALIZED (SELECT evt_time AS t, " + kind + " AS k FROM " + source + where + "),\n"
+                + "r AS (SELECT coalesce(CAST(? AS BIGINT), min(t)) AS lo, coalesce(CAST(? AS BIGINT), max(t) + 1) AS hi FROM m),\n"
+                + "w AS (SELECT lo, hi, coalesce((SELECT min(x) FROM (VALUES " + widths + ") v(x) WHERE x * CAST(? AS HUGEINT) >= hi - lo), "
+                + "CAST(ceil((hi - lo) / (" + day + " * CAST(? AS DOUBLE))) AS BIGINT) * " + day + ") AS width FROM r "
+                + "WHERE lo IS NOT NULL AND hi > lo),\n"
+                + "b AS (SELECT lo, hi, width, unnest(generate_series((lo // width) * width, hi - 1, width)) AS start FROM w),\n"
+                + "c AS (SELECT (t // width) * width AS start, k, count(*) AS n FROM m, w GROUP BY ALL)\n"
+                + "SELECT b.lo, b.hi, b.width, b.start, c.k, coalesce(c.n, 0) FROM b LEFT JOIN c ON c.start = b.start ORDER BY b.start, c.k";
+    }
+
+    @Override
+    public Histogram histogram(HistogramQuery query) {
+        ensureOpen();
+        List<Object> params = new ArrayList<>();
+        String sql = histogramSql(source(query.filter(), List.of()), where(query.filter(), query.fromNs(), query.toNs(), params),
+                query.splitByKind());
+        params.add(query.fromNs());
+        params.add(query.toNs());
+        params.add((long) query.buckets());
+        params.add((long) query.buckets());
+        return withConnection(c -> {
+            long lo = 0;
+            long hi = 0;
+            long width = Histogram.widthFor(query.fromNs() != null && query.toNs() != null ? query.toNs() - query.fromNs() : 0, query.buckets());
+            List<Histogram.Bucket> buckets = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(c, ps, params);
+                try (ResultSet r = ps.executeQuery()) {
+                    long start = Long.MIN_VALUE;
+                    long count = 0;
+                    Map<String, Long> byKind = new LinkedHashMap<>();
+                    while (r.next()) {
+                        lo = r.getLong(1);
+                        hi = r.getLong(2);
+                        width = r.getLong(3);
+                        long s = r.getLong(4);
+                        if (s != start && start != Long.MIN_VALUE) {
+                            buckets.add(new Histogram.Bucket(start, count, byKind));
+                            count = 0;
+                            byKind = new LinkedHashMap<>();
+                        }
+                        start = s;
+                        String k = r.getString(5);
+                        long n = r.getLong(6);
+                        count += n;
+                        if (query.splitByKind() && k != null && n > 0) {
+                            byKind.merge(k, n, Long::sum);
+                        }
+                    }
+                    if (start != Long.MIN_VALUE) {
+                        buckets.add(new Histogram.Bucket(start, count, byKind));
+                    }
+                }
+            }
+            if (buckets.isEmpty() && query.fromNs() != null && query.toNs() != null) {
+                lo = query.fromNs();
+                hi = query.toNs();
+            }
+            return new Histogram(lo, hi, width, buckets);
         });
     }
 
