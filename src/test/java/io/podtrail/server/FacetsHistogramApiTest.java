@@ -1,5 +1,7 @@
 package io.podtrail.server;
 
+import io.podtrail.cli.CliRunner;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.podtrail.cli.Main;
 import io.podtrail.simulate.ClusterSimulator;
@@ -43,7 +45,7 @@ class FacetsHistogramApiTest {
         Files.writeString(data.resolve("podtrail.yaml"), "cluster:\n  serviceCidrs: [10.96.0.0/12]\ntrusted:\n  cidrs: ["
                 + String.join(", ", truth.trustedCidrs()) + "]\n");
         assertThat(CliRemoteTest.cli("ingest", "--data", data.toString(), "--context", sim.resolve("snapshot.json").toString(),
-                sim.resolve("tetragon.jsonl").toString(), sim.resolve("k8s-audit.jsonl").toString()).code()).isZero();
+                sim.resolve("tetragon.jsonl").toString(), sim.resolve("k8s-audit.jsonl").toString()).exitCode()).isZero();
         server = PodtrailServer.start(ServerConfig.defaults(data).withListen("127.0.0.1:0"));
         api = new Api(server.url());
         admin = Files.readString(data.resolve("admin.token")).trim();
@@ -148,11 +150,11 @@ class FacetsHistogramApiTest {
 
     @Test
     void cliThroughTheServer() {
-        CliRemoteTest.Run facets = CliRemoteTest.cli("facets", "--server", server.url(), "--token", billing);
-        assertThat(facets.code()).as(facets.err()).isZero();
+        CliRunner.Result facets = CliRemoteTest.cli("facets", "--server", server.url(), "--token", billing);
+        assertThat(facets.exitCode()).as(facets.err()).isZero();
         assertThat(facets.out()).contains("namespace billing", "workload Deployment/billing-api").doesNotContain("namespace kube-system");
-        CliRemoteTest.Run hist = CliRemoteTest.cli("histogram", "--server", server.url(), "--token", billing, "--buckets", "12", "-o", "json");
-        assertThat(hist.code()).as(hist.err()).isZero();
+        CliRunner.Result hist = CliRemoteTest.cli("histogram", "--server", server.url(), "--token", billing, "--buckets", "12", "-o", "json");
+        assertThat(hist.exitCode()).as(hist.err()).isZero();
         assertThat(hist.out()).contains("\"bucket_ns\":60000000000");
     }
 }
