@@ -79,12 +79,12 @@ public final class Times {
                 throw bad(s);
             }
             long secs = days * 86400L + hour * 3600L + min * 60L + Math.min(sec, 59) - offsetSec;
-            return Math.addExact(Math.multiplyExact(secs, 1_000_000_000L), nanos);
+            return epochNanos(secs, nanos, s);
         }
         try {
             OffsetDateTime t = OffsetDateTime.parse(s);
-            return Math.addExact(Math.multiplyExact(t.toEpochSecond(), 1_000_000_000L), t.getNano());
-        } catch (DateTimeParseException | ArithmeticException e) {
+            return epochNanos(t.toEpochSecond(), t.getNano(), s);
+        } catch (DateTimeParseException e) {
             throw bad(s);
         }
     }
@@ -131,7 +131,20 @@ public final class Times {
             return parseRfc3339Nanos(new String(c, off, len));
         }
         long secs = epochDay(year, month, day) * 86400L + hour * 3600L + min * 60L + Math.min(sec, 59);
-        return Math.addExact(Math.multiplyExact(secs, 1_000_000_000L), nanos);
+        if (secs > MAX_EPOCH_SECONDS || secs < -MAX_EPOCH_SECONDS) {
+            return parseRfc3339Nanos(new String(c, off, len)); // rejects with the same message
+        }
+        return secs * 1_000_000_000L + nanos;
+    }
+
+    /** Nanoseconds since the epoch fit a long from 1677 to 2262: outside that a time is rejected, not wrapped. */
+    private static final long MAX_EPOCH_SECONDS = Long.MAX_VALUE / 1_000_000_000L - 1;
+
+    private static long epochNanos(long secs, long nanos, String text) {
+        if (secs > MAX_EPOCH_SECONDS || secs < -MAX_EPOCH_SECONDS) {
+            throw new IllegalArgumentException("timestamp out of range (years 1678 to 2261 fit in ns since the epoch): '" + text + "'");
+        }
+        return secs * 1_000_000_000L + nanos;
     }
 
     private static int monthLength(int y, int m) {
