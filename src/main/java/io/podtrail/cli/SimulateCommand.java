@@ -31,7 +31,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--server", paramLabel = "URL", description = "Stream live to this Podtrail server (e.g. http://127.0.0.1:7070).")
     String server;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token for --server, with the ingest role (default: $PODTRAIL_TOKEN).")
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token for --server: a sensor or admin token (default: $PODTRAIL_TOKEN).")
     String token;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -83,7 +83,7 @@ final class SimulateCommand implements Callable<Integer> {
     private int stream() throws Exception {
         String t = token != null ? token : System.getenv("PODTRAIL_TOKEN");
         if (t == null || t.isBlank()) {
-            throw new IllegalArgumentException("--server needs a token: --token TOKEN or $PODTRAIL_TOKEN (podtrail token create --role ingest)");
+            throw new IllegalArgumentException("--server needs a token: --token TOKEN or $PODTRAIL_TOKEN (podtrail token create --role sensor)");
         }
         if (start != null) {
             throw new IllegalArgumentException("--start does not apply to --server: a live stream starts now");
