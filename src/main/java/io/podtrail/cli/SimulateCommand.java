@@ -106,6 +106,10 @@ final class SimulateCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try {
             live.run();
+            // printed before the shutdown hook (Ctrl-C) lets the JVM exit
+            System.out.printf("sent %,d Tetragon events and %,d audit events in %.1f s%n",
+                    live.tetragonSent(), live.auditSent(), (System.nanoTime() - t0) / 1e9);
+            System.out.flush();
         } finally {
             done.countDown();
             try {
@@ -114,8 +118,6 @@ final class SimulateCommand implements Callable<Integer> {
                 // shutting down: the hook is running
             }
         }
-        System.out.printf("sent %,d Tetragon events and %,d audit events in %.1f s%n",
-                live.tetragonSent(), live.auditSent(), (System.nanoTime() - t0) / 1e9);
         return 0;
     }
 
