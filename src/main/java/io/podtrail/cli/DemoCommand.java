@@ -1,12 +1,14 @@
 package io.podtrail.cli;
 
-import io.podtrail.enrich.KubernetesContext;
 import io.podtrail.event.Event;
 import io.podtrail.event.Fields;
-import io.podtrail.pipeline.IngestPipeline;
-import io.podtrail.pipeline.IngestSummary;
 import io.podtrail.query.EventQuery;
+import io.podtrail.server.PodtrailServer;
+import io.podtrail.server.ServerConfig;
+import io.podtrail.server.TokenStore;
 import io.podtrail.simulate.ClusterSimulator;
+import io.podtrail.simulate.IngestClient;
+import io.podtrail.simulate.LiveStream;
 import io.podtrail.simulate.SimulationConfig;
 import io.podtrail.simulate.Story;
 import io.podtrail.simulate.Truth;
@@ -14,6 +16,8 @@ import io.podtrail.store.EventStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -28,17 +32,26 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
 
 /**
- * {@code podtrail demo}: simulates an hour of a small cluster with the incident stories, ingests it into a
- * fresh trail and answers the three questions of the product brief, as the CLI would.
+ * {@code podtrail demo}: starts a server, sends it an hour of a small simulated cluster with the incident stories
+ * through the real ingest endpoints, answers the three questions of the product brief from the server's trail
+ * (read in-process through {@link PodtrailServer#store()}), then keeps a live trickle going until Ctrl-C.
  */
 @Command(name = "demo", description = {
-        "Simulate an hour of a 3-node cluster with incident stories, ingest it into a fresh trail, and answer:",
+        "Start a Podtrail server on 127.0.0.1 (port 7070, or a free one) over a fresh data directory, send it a",
+        "simulated hour of a 3-node cluster with incident stories through its ingest API, and answer:",
         "  1. outbound connections from the billing namespace to unknown destinations",
         "  2. everything a kubectl exec session did inside the pod",
-        "  3. every tcpdump execution on a host or in a deployment"})
+        "  3. every tcpdump execution on a host or in a deployment",
+        "Then, without --exit, keep a trickle of live activity going until Ctrl-C."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory for the demo trail (default: a new temporary directory).")
@@ -52,6 +65,13 @@ final class DemoCommand implements Callable<Integer> {
 
     private final PrintWriter out = new PrintWriter(System.out, true);
 
+    /** Background Tetragon lines per simulated second of the demo's hour (about 360,000 in all). */
+    static final double RATE = 100;
+    /** Background Tetragon lines per second of the live trickle after the answers. */
+    static final double TRICKLE_RATE = 20;
+    static final int CHUNK_LINES = 5_000;
+    static final int CONCURRENT_REQUESTS = 2;
+
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
@@ -59,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         Path sim = dir.resolve("simulated");
         Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        SimulationConfig config = new SimulationConfig(seed, 3, end.minus(Duration.ofHours(1)), Duration.ofHours(1), 200,
+        SimulationConfig config = new SimulationConfig(seed, 3, end.minus(Duration.ofHours(1)), Duration.ofHours(1), RATE,
                 EnumSet.allOf(Story.class));
         out.println("Simulating one hour of a 3-node cluster (seed " + seed + ") into " + sim + " ...");
         Truth truth = new ClusterSimulator(config).write(sim);
@@ -69,24 +89,141 @@ final class DemoCommand implements Callable<Integer> {
         // say it in podtrail.yaml, with the destinations the cluster's operators trust.
         Files.writeString(dir.resolve("podtrail.yaml"), "cluster:\n  name: demo\n  serviceCidrs: [10.96.0.0/12]\n"
                 + "trusted:\n  cidrs: [" + String.join(", ", truth.trustedCidrs()) + "]\n");
-        out.println("Ingesting into the trail at " + dir + " ...");
-        try (KubernetesContext context = KubernetesContext.open(dir);
-             EventStore store = Stores.open(dir);
-             IngestPipeline pipeline = new IngestPipeline(store, context.enricher(), dir.resolve("rejected"), IngestPipeline.DEFAULT_BATCH)) {
-            context.loadSnapshot(sim.resolve("snapshot.json"));
-            IngestSummary s = pipeline.ingestPaths(List.of(sim.resolve("tetragon.jsonl"), sim.resolve("k8s-audit.jsonl")),
-                    null, IngestPipeline.Progress.NONE);
-            out.printf("  stored %,d events (%,d audit stages merged into their requests), rejected %,d%n",
-                    s.stored(), s.merged(), s.rejected());
+        PodtrailServer server = startServer(dir);
+        boolean handedOver = false;
+        try {
+            server.context().loadSnapshot(sim.resolve("snapshot.json"));
+            Path tokenFile = dir.resolve(TokenStore.ADMIN_TOKEN_FILE);
+            if (!Files.exists(tokenFile)) {
+                throw new IllegalArgumentException(dir + " already has tokens but no " + TokenStore.ADMIN_TOKEN_FILE
+                        + ": run the demo on a fresh --data directory");
+            }
+            String token = Files.readString(tokenFile).strip();
+            IngestClient client = new IngestClient(server.url(), token);
+            out.println("Started the server on " + server.url() + " (data " + dir + "); sending the hour through its ingest API ...");
+            long tetragon = post(sim.resolve("tetragon.jsonl"), lines -> client.postTetragon(String.join("\n", lines) + "\n"));
+            long audit = post(sim.resolve("k8s-audit.jsonl"), client::postAudit);
+            out.printf("  accepted %,d Tetragon and %,d audit events; %,d events in the trail (audit stages merged into their requests)%n",
+                    tetragon, audit, server.store().count());
             out.printf("  ready in %.1f s%n%n", (System.nanoTime() - t0) / 1e9);
 
+            out.println("web UI: coming (not in this version); API: " + server.url() + "/api/v1/events");
+            out.println("  admin token: " + token + "   (in " + tokenFile + ")");
+            out.println("  curl -s -H 'Authorization: Bearer " + token + "' '" + server.url()
+                    + "/api/v1/events?filter=proc.name%20%3D%20tcpdump&limit=5'");
+            out.println();
+
+            // The answers read the server's trail in this process (PodtrailServer.store()), not over HTTP.
+            EventStore store = server.store();
             question1(store);
             question2(store);
             question3(store);
+
+            out.printf("Try it yourself (while the demo runs; --exit stops the server now):%n  ./podtrail query --server %s --token %s 'proc.name = tcpdump'%n",
+                    server.url(), token);
+            out.printf("  ./podtrail query --server %s --token %s -o json --limit 5 'k8s.ns.name = billing and evt.type = connect'%n",
+                    server.url(), token);
+            out.printf("%ndemo took %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            if (exit) {
+                return 0;
+            }
+            trickle(server, client);
+            handedOver = true;
+            return 0;
+        } finally {
+            if (!handedOver) {
+                server.close();
+            }
         }
-        out.printf("%nTry it yourself:%n  ./podtrail query --data %s 'proc.name = tcpdump'%n", dir);
-        out.printf("  ./podtrail query --data %s -o json --limit 5 'k8s.ns.name = billing and evt.type = connect'%n", dir);
-        return 0;
+    }
+
+    /** 127.0.0.1:7070, or a free port when 7070 is taken. */
+    private static PodtrailServer startServer(Path dir) {
+        ServerConfig c = ServerConfig.defaults(dir);
+        try {
+            return PodtrailServer.start(c);
+        } catch (RuntimeException e) {
+            return PodtrailServer.start(c.withListen("127.0.0.1:0"));
+        }
+    }
+
+    interface Send {
+        long send(List<String> lines) throws IOException, InterruptedException;
+    }
+
+    /** Sends a file in chunks of {@link #CHUNK_LINES} lines, {@link #CONCURRENT_REQUESTS} requests at a time. */
+    private static long post(Path file, Send send) throws IOException, InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT_REQUESTS);
+        Semaphore inFlight = new Semaphore(CONCURRENT_REQUESTS);
+        List<Future<Long>> sent = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            List<String> chunk = new ArrayList<>(CHUNK_LINES);
+            String line;
+            while (true) {
+                line = in.readLine();
+                if (line != null && !line.isBlank()) {
+                    chunk.add(line);
+                }
+                if (chunk.size() >= CHUNK_LINES || (line == null && !chunk.isEmpty())) {
+                    List<String> c = chunk;
+                    chunk = new ArrayList<>(CHUNK_LINES);
+                    inFlight.acquire();
+                    sent.add(pool.submit(() -> {
+                        try {
+                            return send.send(c);
+                        } finally {
+                            inFlight.release();
+                        }
+                    }));
+                }
+                if (line == null) {
+                    break;
+                }
+            }
+            long accepted = 0;
+            for (Future<Long> f : sent) {
+                try {
+                    accepted += f.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+            return accepted;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Keeps a little live activity going (no stories) until Ctrl-C, which stops it and the server. */
+    private void trickle(PodtrailServer server, IngestClient client) throws InterruptedException {
+        LiveStream live = new LiveStream(client, seed, 3, TRICKLE_RATE, EnumSet.noneOf(Story.class), null);
+        Thread worker = new Thread(() -> {
+            try {
+                live.run();
+            } catch (Exception e) {
+                out.println("live activity stopped: " + e.getMessage());
+            }
+        }, "podtrail-demo-trickle");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            live.stop();
+            try {
+                worker.join(10_000);
+            } catch (InterruptedException ignored) {
+                // exiting anyway
+            }
+            server.close();
+            out.printf("%nstopped: sent %,d live Tetragon and %,d audit events; the trail stays in %s%n",
+                    live.tetragonSent(), live.auditSent(), server.config().dataDir());
+            stopped.countDown();
+        }, "podtrail-demo-shutdown"));
+        worker.start();
+        out.printf("%nLive: a simulated trickle of %.0f events/s keeps arriving through the ingest API. Ctrl-C stops it and the server.%n",
+                TRICKLE_RATE);
+        stopped.await();
     }
 
     private void question1(EventStore store) {

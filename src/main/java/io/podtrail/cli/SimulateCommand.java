@@ -1,6 +1,8 @@
 package io.podtrail.cli;
 
 import io.podtrail.simulate.ClusterSimulator;
+import io.podtrail.simulate.IngestClient;
+import io.podtrail.simulate.LiveStream;
 import io.podtrail.simulate.SimulationConfig;
 import io.podtrail.simulate.Story;
 import io.podtrail.simulate.Truth;
@@ -16,13 +18,21 @@ import java.util.concurrent.Callable;
 
 /** {@code podtrail simulate}: a realistic cluster's activity in the real sensor formats, with its ground truth. */
 @Command(name = "simulate", description = {
-        "Write a simulated cluster's activity: DIR/tetragon.jsonl (Tetragon JSON export), DIR/k8s-audit.jsonl",
+        "With --out: write a simulated cluster's activity: DIR/tetragon.jsonl (Tetragon JSON export), DIR/k8s-audit.jsonl",
         "(API server audit log), DIR/truth.json (what the incident stories did) and DIR/snapshot.json (the cluster's",
-        "objects at the end of the window, as kubectl get -A -o json prints them). Deterministic for a seed."})
+        "objects at the end of the window, as kubectl get -A -o json prints them). Deterministic for a seed.",
+        "With --server: stream it live to a running server through its ingest endpoints, as the sensors and the API",
+        "server's audit webhook would; the window starts now and advances in real time, until Ctrl-C or --minutes."})
 final class SimulateCommand implements Callable<Integer> {
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory.")
     Path out;
+
+    @Option(names = "--server", paramLabel = "URL", description = "Stream live to this Podtrail server (e.g. http://127.0.0.1:7070).")
+    String server;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token for --server: a sensor or admin token (default: $PODTRAIL_TOKEN).")
+    String token;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -30,8 +40,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "3", description = "Worker nodes (default: ${DEFAULT-VALUE}).")
     int nodes;
 
-    @Option(names = "--minutes", defaultValue = "60", description = "Length of the simulated window (default: ${DEFAULT-VALUE}).")
-    long minutes;
+    @Option(names = "--minutes", description = "Length of the simulated window (default: 60 with --out; with --server, until Ctrl-C).")
+    Double minutes;
 
     @Option(names = "--rate", defaultValue = "200", paramLabel = "EVENTS_PER_S",
             description = "Background sensor events per simulated second (default: ${DEFAULT-VALUE}).")
@@ -52,8 +62,15 @@ final class SimulateCommand implements Callable<Integer> {
         if (!"tetragon".equals(sensor)) {
             throw new IllegalArgumentException("--sensor " + sensor + ": only tetragon output is available in this version");
         }
-        Instant from = start != null ? Instant.parse(start) : Instant.now().minus(Duration.ofMinutes(minutes));
-        SimulationConfig config = new SimulationConfig(seed, nodes, from, Duration.ofMinutes(minutes), rate, parseStories(stories));
+        if ((out == null) == (server == null)) {
+            throw new IllegalArgumentException("give either --out DIR (write files) or --server URL (stream live)");
+        }
+        if (server != null) {
+            return stream();
+        }
+        Duration window = window(this.minutes != null ? this.minutes : 60);
+        Instant from = start != null ? Instant.parse(start) : Instant.now().minus(window);
+        SimulationConfig config = new SimulationConfig(seed, nodes, from, window, rate, parseStories(stories));
         long t0 = System.nanoTime();
         Truth truth = new ClusterSimulator(config).write(out);
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -61,6 +78,54 @@ final class SimulateCommand implements Callable<Integer> {
                 truth.counts().tetragonLines(), truth.counts().auditLines(), out, secs);
         System.out.println("ground truth of the stories: " + out.resolve("truth.json"));
         return 0;
+    }
+
+    private int stream() throws Exception {
+        String t = token != null ? token : System.getenv("PODTRAIL_TOKEN");
+        if (t == null || t.isBlank()) {
+            throw new IllegalArgumentException("--server needs a token: --token TOKEN or $PODTRAIL_TOKEN (podtrail token create --role sensor)");
+        }
+        if (start != null) {
+            throw new IllegalArgumentException("--start does not apply to --server: a live stream starts now");
+        }
+        LiveStream live = new LiveStream(new IngestClient(server, t), seed, nodes, rate, parseStories(stories),
+                minutes == null ? null : window(minutes));
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            live.stop();
+            try {
+                done.await(15, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // exiting anyway
+            }
+        }, "podtrail-simulate-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.out.printf("streaming a simulated %d-node cluster (seed %d, %s events/s) to %s %s; Ctrl-C stops%n",
+                nodes, seed, rate, server, minutes == null ? "until interrupted" : "for " + minutes + " min");
+        System.out.flush();
+        long t0 = System.nanoTime();
+        try {
+            live.run();
+            // printed before the shutdown hook (Ctrl-C) lets the JVM exit
+            System.out.printf("sent %,d Tetragon events and %,d audit events in %.1f s%n",
+                    live.tetragonSent(), live.auditSent(), (System.nanoTime() - t0) / 1e9);
+            System.out.flush();
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // shutting down: the hook is running
+            }
+        }
+        return 0;
+    }
+
+    private static Duration window(double minutes) {
+        if (!(minutes > 0)) {
+            throw new IllegalArgumentException("--minutes must be > 0");
+        }
+        return Duration.ofMillis(Math.round(minutes * 60_000));
     }
 
     static EnumSet<Story> parseStories(List<String> names) {

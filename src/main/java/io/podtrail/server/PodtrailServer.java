@@ -72,6 +72,14 @@ public final class PodtrailServer implements AutoCloseable {
         return context;
     }
 
+    /**
+     * The trail this server writes, for reading in the same process (the demo answers its questions through it);
+     * writes go through the ingest API.
+     */
+    public EventStore store() {
+        return store;
+    }
+
     /** Opens everything and starts listening. */
     public static PodtrailServer start(ServerConfig config) {
         PodtrailServer s = new PodtrailServer(config);
