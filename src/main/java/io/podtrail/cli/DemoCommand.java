@@ -72,8 +72,12 @@ final class DemoCommand implements Callable<Integer> {
     static final int CHUNK_LINES = 5_000;
     static final int CONCURRENT_REQUESTS = 2;
 
+    /** Kept referenced: java.util.logging holds loggers weakly, and a collected one forgets its level. */
+    private static final java.util.logging.Logger HELIDON_LOG = java.util.logging.Logger.getLogger("io.helidon");
+
     @Override
     public Integer call() throws Exception {
+        HELIDON_LOG.setLevel(java.util.logging.Level.WARNING); // the server's start/stop lines would bury the answers
         long t0 = System.nanoTime();
         Path dir = data != null ? data : Files.createTempDirectory("podtrail-demo-");
         Files.createDirectories(dir);
