@@ -125,18 +125,7 @@ final class QueryApi {
             Http.error(res, 400, e.getMessage());
             return -1;
         }
-        try {
-            Filter.compile(filter);
-        } catch (FilterException e) {
-            ObjectNode err = Http.error("invalid filter: " + e.getMessage());
-            err.put("filter", filter);
-            ArrayNode ds = err.putArray("diagnostics");
-            for (Diagnostic d : e.diagnostics()) {
-                ds.addObject().put("code", d.code()).put("message", d.message()).put("position", d.position())
-                        .put("line", d.line()).put("column", d.column()).put("length", d.length());
-            }
-            err.put("rendered", e.render(filter));
-            Http.json(res, 400, err);
+        if (!validFilter(res, filter)) {
             return -1;
         }
         String effective;
