@@ -1,6 +1,7 @@
 package io.podtrail.cli;
 
 import io.podtrail.simulate.ClusterSimulator;
+import io.podtrail.simulate.FalcoAlerts;
 import io.podtrail.simulate.IngestClient;
 import io.podtrail.simulate.LiveStream;
 import io.podtrail.simulate.SimulationConfig;
@@ -9,6 +10,7 @@ import io.podtrail.simulate.Truth;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +52,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--start", paramLabel = "TIME", description = "Start of the window, RFC 3339 (default: now minus --minutes).")
     String start;
 
-    @Option(names = "--sensor", defaultValue = "tetragon", description = "Sensor format: tetragon (default).")
+    @Option(names = "--sensor", defaultValue = "tetragon",
+            description = "Sensor format of the activity: tetragon (DIR/tetragon.jsonl, default) or falco (DIR/falco.jsonl: the alerts of integrations/falco/'s catch-all rules).")
     String sensor;
 
     @Option(names = "--stories", split = ",", paramLabel = "STORY,...",
@@ -59,8 +62,11 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!"tetragon".equals(sensor)) {
-            throw new IllegalArgumentException("--sensor " + sensor + ": only tetragon output is available in this version");
+        if (!"tetragon".equals(sensor) && !"falco".equals(sensor)) {
+            throw new IllegalArgumentException("--sensor " + sensor + ": expected tetragon or falco");
+        }
+        if ("falco".equals(sensor) && server != null) {
+            throw new IllegalArgumentException("--sensor falco: live streaming sends Tetragon events only in this version; use --out DIR");
         }
         if ((out == null) == (server == null)) {
             throw new IllegalArgumentException("give either --out DIR (write files) or --server URL (stream live)");
@@ -73,9 +79,16 @@ final class SimulateCommand implements Callable<Integer> {
         SimulationConfig config = new SimulationConfig(seed, nodes, from, window, rate, parseStories(stories));
         long t0 = System.nanoTime();
         Truth truth = new ClusterSimulator(config).write(out);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("wrote %,d Tetragon events and %,d audit events to %s in %.1f s%n",
-                truth.counts().tetragonLines(), truth.counts().auditLines(), out, secs);
+        if ("falco".equals(sensor)) {
+            Path tetragon = out.resolve("tetragon.jsonl");
+            long alerts = FalcoAlerts.fromTetragon(tetragon, out.resolve("falco.jsonl"));
+            Files.delete(tetragon);
+            System.out.printf("wrote %,d Falco alerts and %,d audit events to %s in %.1f s%n",
+                    alerts, truth.counts().auditLines(), out, (System.nanoTime() - t0) / 1e9);
+        } else {
+            System.out.printf("wrote %,d Tetragon events and %,d audit events to %s in %.1f s%n",
+                    truth.counts().tetragonLines(), truth.counts().auditLines(), out, (System.nanoTime() - t0) / 1e9);
+        }
         System.out.println("ground truth of the stories: " + out.resolve("truth.json"));
         return 0;
     }

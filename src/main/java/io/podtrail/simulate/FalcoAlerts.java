@@ -7,7 +7,17 @@ import io.podtrail.event.EventKind;
 import io.podtrail.event.Field;
 import io.podtrail.event.Fields;
 
+import io.podtrail.event.SourceFormat;
+import io.podtrail.ingest.EventSink;
+import io.podtrail.ingest.Formats;
+import io.podtrail.ingest.Rejection;
+
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.Writer;
 import java.time.Instant;
 import java.util.List;
@@ -87,5 +97,38 @@ public final class FalcoAlerts {
 
     public void flush() throws IOException {
         json.flush();
+    }
+
+    /**
+     * Rewrites a simulated Tetragon export as the Falco alerts the same activity produces with Podtrail's catch-all
+     * rules (process starts, exits, connects, accepts; Falco has no close event).
+     *
+     * @return the number of alerts written
+     */
+    public static long fromTetragon(Path tetragon, Path falco) throws IOException {
+        long[] n = {0};
+        try (InputStream in = Files.newInputStream(tetragon);
+             Writer w = Files.newBufferedWriter(falco, StandardCharsets.UTF_8)) {
+            FalcoAlerts alerts = new FalcoAlerts(w);
+            Formats.forFormat(SourceFormat.TETRAGON).read(in, tetragon.toString(), new EventSink() {
+                @Override
+                public void accept(Event e) {
+                    try {
+                        if (alerts.write(e)) {
+                            n[0]++;
+                        }
+                    } catch (IOException ex) {
+                        throw new UncheckedIOException(ex);
+                    }
+                }
+
+                @Override
+                public void reject(Rejection r) {
+                    throw new IllegalStateException("simulated Tetragon line rejected: " + r.reason() + " at line " + r.line());
+                }
+            });
+            alerts.flush();
+        }
+        return n[0];
     }
 }
