@@ -33,14 +33,8 @@ final class FacetsCommand implements Callable<Integer> {
     @Mixin
     RemoteOptions remote;
 
-    @Option(names = "--since", paramLabel = "DURATION", description = "Only events newer than this: 90s, 15m, 1h, 7d.")
-    String since;
-
-    @Option(names = "--from", paramLabel = "TIME", description = "Start of the time range (inclusive), as for query.")
-    String from;
-
-    @Option(names = "--to", paramLabel = "TIME", description = "End of the time range (exclusive), as for query.")
-    String to;
+    @Mixin
+    TimeRange range;
 
     @Option(names = "--by", paramLabel = "HIERARCHY", defaultValue = "workload", description = "workload or node (default: ${DEFAULT-VALUE}).")
     String by;
@@ -60,10 +54,6 @@ final class FacetsCommand implements Callable<Integer> {
         if (!output.equals("table") && !output.equals("json")) {
             throw new IllegalArgumentException("-o: '" + output + "' is not an output format (table or json)");
         }
-        ReadOptions range = new ReadOptions();
-        range.since = since;
-        range.from = from;
-        range.to = to;
         FacetQuery q = new FacetQuery(filter, range.fromNs(Instant.now()), range.toNs(), FacetQuery.Hierarchy.parse(by), maxPods);
         List<FacetCount> rows;
         if (remote.remote()) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.podtrail.store.EventStore;
 import io.podtrail.store.Histogram;
 import io.podtrail.store.HistogramQuery;
+import io.podtrail.query.TimeBounds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,14 +37,8 @@ final class HistogramCommand implements Callable<Integer> {
     @Mixin
     RemoteOptions remote;
 
-    @Option(names = "--since", paramLabel = "DURATION", description = "Only events newer than this: 90s, 15m, 1h, 7d.")
-    String since;
-
-    @Option(names = "--from", paramLabel = "TIME", description = "Start of the time range (inclusive), as for query; default: the first matching event.")
-    String from;
-
-    @Option(names = "--to", paramLabel = "TIME", description = "End of the time range (exclusive); default: just after the last matching event.")
-    String to;
+    @Mixin
+    TimeRange range;
 
     @Option(names = "--buckets", paramLabel = "N", defaultValue = "" + HistogramQuery.DEFAULT_BUCKETS,
             description = "About how many buckets (default: ${DEFAULT-VALUE}).")
@@ -64,14 +59,10 @@ final class HistogramCommand implements Callable<Integer> {
             throw new IllegalArgumentException("-o: '" + output + "' is not an output format (table or json)");
         }
         boolean byKind = parseSplit(split);
-        ReadOptions range = new ReadOptions();
-        range.since = since;
-        range.from = from;
-        range.to = to;
         Long fromNs = range.fromNs(Instant.now());
         Long toNs = range.toNs();
-        if (since != null && toNs == null) {
-            toNs = ReadOptions.toNs(Instant.now());
+        if (range.since != null && toNs == null) {
+            toNs = TimeBounds.toNs(Instant.now());
         }
         HistogramQuery q = new HistogramQuery(filter, fromNs, toNs, buckets, byKind);
         Histogram h;

@@ -20,7 +20,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +70,8 @@ public final class IngestBenchmark {
         Path audit = sim.resolve("k8s-audit.jsonl");
         Path falco = sim.resolve("falco.jsonl");
         Path pgCsv = work.resolve("rows.csv");
-        long falcoAlerts = writeFalcoAndCsv(tetragon, falco, pgCsv);
+        long falcoAlerts = FalcoAlerts.fromTetragon(tetragon, falco);
+        writeCsv(tetragon, pgCsv);
         log("  %,d Tetragon lines (%,d MB), %,d Falco alerts, %,d audit lines", truth.counts().tetragonLines(),
                 Files.size(tetragon) >> 20, falcoAlerts, truth.counts().auditLines());
 
@@ -148,21 +148,15 @@ public final class IngestBenchmark {
         }
     }
 
-    /** Normalizes the Tetragon file once (not timed) into Falco alerts and PostgreSQL CSV rows. */
-    private static long writeFalcoAndCsv(Path tetragon, Path falco, Path csv) throws IOException {
-        long[] n = {0};
+    /** The normalized Tetragon events as PostgreSQL CSV rows (not timed). */
+    private static void writeCsv(Path tetragon, Path csv) throws IOException {
         try (InputStream in = Files.newInputStream(tetragon);
-             Writer fw = Files.newBufferedWriter(falco, StandardCharsets.UTF_8);
              BufferedWriter cw = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-            FalcoAlerts alerts = new FalcoAlerts(fw);
             Formats.forFormat(SourceFormat.TETRAGON).read(in, tetragon.toString(), new EventSink() {
                 @Override
                 public void accept(Event e) {
                     try {
                         PostgresTable.writeCsv(e, cw);
-                        if (alerts.write(e)) {
-                            n[0]++;
-                        }
                     } catch (IOException ex) {
                         throw new UncheckedIOException(ex);
                     }
@@ -173,9 +167,7 @@ public final class IngestBenchmark {
                     throw new IllegalStateException("simulated line rejected: " + r);
                 }
             });
-            alerts.flush();
         }
-        return n[0];
     }
 
     private static String render(List<Row> rows, long events) {
