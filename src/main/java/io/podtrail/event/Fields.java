@@ -103,6 +103,33 @@ public final class Fields {
     public static final Field UNRESOLVED = stored("podtrail.unresolved", FieldType.STRING_LIST,
             "What enrichment could not resolve yet (container, pod, owner, peer): kept so a later pass can fill it; absent when fully resolved.", "podtrail (enrich)");
 
+    // --- exec sessions (io.podtrail.correlate): who is behind a process; joined from the session tables ---
+    private static final String CORR = "podtrail (correlate)";
+    public static final Field ANCESTORS = stored("podtrail.ancestors", FieldType.STRING_LIST,
+            "proc.name of the process's ancestors, parent first, as far as the process tree knows them (up to 16); proc.aname[N] reads it.", CORR);
+    public static final Field SESSION_ID = stored("session.id", FieldType.STRING,
+            "The session the process belongs to: the auditID of the kubectl exec, attach, debug or port-forward request; 'outside-' and a hash for an interactive exec outside the Kubernetes API.", CORR);
+    public static final Field SESSION_KIND = stored("session.kind", FieldType.STRING,
+            "exec, attach, debug (ephemeral container), portforward, or outside_api (a shell started in a container with no API request: crictl exec, runc exec, nsenter).", CORR);
+    public static final Field SESSION_USER_NAME = stored("session.user.name", FieldType.STRING, "User who made the session's API request.", CORR);
+    public static final Field SESSION_USER_GROUPS = stored("session.user.groups", FieldType.STRING_LIST, "Groups of that user.", CORR);
+    public static final Field SESSION_IMPUSER_NAME = stored("session.impuser.name", FieldType.STRING, "User impersonated by the request, when any.", CORR);
+    public static final Field SESSION_SOURCE_IP = stored("session.source.ip", FieldType.STRING, "Client IP of the request (the first source IP).", CORR);
+    public static final Field SESSION_USERAGENT = stored("session.useragent", FieldType.STRING, "User agent of the client (kubectl version and platform).", CORR);
+    public static final Field SESSION_COMMAND = stored("session.command", FieldType.STRING_LIST, "The requested command, argv decoded from the repeated command= parameters.", CORR);
+    public static final Field SESSION_CONTAINER = stored("session.container", FieldType.STRING, "The container the request named (container= parameter), or the one the root process ran in.", CORR);
+    public static final Field SESSION_TTY = stored("session.tty", FieldType.BOOL, "True when the request asked for a terminal (kubectl exec -t).", CORR);
+    public static final Field SESSION_STDIN = stored("session.stdin", FieldType.BOOL, "True when the request attached standard input (kubectl exec -i).", CORR);
+    public static final Field SESSION_START = stored("session.start", FieldType.TIME, "When the session started (the request's ResponseStarted stage, else when it was received; the root process's start outside the API).", CORR);
+    public static final Field SESSION_END = stored("session.end", FieldType.TIME, "When the session ended (ResponseComplete), when known.", CORR);
+    public static final Field SESSION_ALLOWED = stored("session.allowed", FieldType.BOOL, "True when the API server let the session start (101 or 2xx), false when it refused it (403 and other errors), absent until the response is known.", CORR);
+    public static final Field SESSION_RESPONSE_CODE = stored("session.response.code", FieldType.LONG, "HTTP status of the session's request (101 for an upgraded stream, 403 when denied).", CORR);
+    public static final Field SESSION_CONFIDENCE = stored("session.confidence", FieldType.STRING,
+            "How the root process was matched to the request: exact (one candidate), ambiguous (several fit equally: see session.candidates), unmatched (no process found: denied, or no sensor on that node), pending (within the matching window).", CORR);
+    public static final Field SESSION_ROOT = stored("session.root", FieldType.BOOL, "True on the events of the session's root process (the one the runtime started for the request).", CORR);
+    public static final Field SESSION_ROOT_EXEC_ID = stored("session.root_exec_id", FieldType.STRING, "proc.exec_id of the session's root process.", CORR);
+    public static final Field SESSION_CANDIDATES = stored("session.candidates", FieldType.STRING_LIST, "For an ambiguous session, the proc.exec_id of every root process that fits it equally.", CORR);
+
     // --- network and files ---
     public static final Field FD_SIP = stored("fd.sip", FieldType.IP, "Server IP address of the connection (destination of a connect, local side of an accept).", ALL_SYS);
     public static final Field FD_SPORT = stored("fd.sport", FieldType.LONG, "Server port.", ALL_SYS);
@@ -145,7 +172,7 @@ public final class Fields {
     public static final Field KA_URI_PARAM = derived("ka.uri.param", FieldType.STRING,
             "ka.uri.param[NAME]: the value of query parameter NAME in ka.uri (the first one when repeated; ka.uri.param[command] of an exec is argv[0]).", AUDIT, true);
     public static final Field PROC_ANAME = derived("proc.aname", FieldType.STRING,
-            "proc.aname[N]: the name of the N-th ancestor (1 = parent); only N=1 until process trees are correlated.", ALL_SYS, true);
+            "proc.aname[N]: the name of the N-th ancestor (1 = parent, 0 = the process itself); without [N], any ancestor (from podtrail.ancestors).", ALL_SYS, true);
     public static final Field FD_SNET = derived("fd.snet", FieldType.IP, "Server IP network: use with in (CIDR, ...) or = CIDR.", ALL_SYS, false);
     public static final Field FD_CNET = derived("fd.cnet", FieldType.IP, "Client IP network: use with in (CIDR, ...) or = CIDR.", ALL_SYS, false);
     public static final Field FD_RNET = derived("fd.rnet", FieldType.IP, "Remote IP network (the server for connect, the client for accept).", ALL_SYS, false);

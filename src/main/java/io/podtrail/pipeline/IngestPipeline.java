@@ -52,7 +52,7 @@ public final class IngestPipeline implements AutoCloseable {
     private static final DateTimeFormatter FILE_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
 
-    private final EventStore store;
+    private final TrailWriter trail;
     private final Enricher enricher;
     private final Path rejectedDir;
     private final int batchSize;
@@ -65,7 +65,12 @@ public final class IngestPipeline implements AutoCloseable {
 
     /** @param enricher fills each event's Kubernetes context before it is stored */
     public IngestPipeline(EventStore store, Enricher enricher, Path rejectedDir, int batchSize) {
-        this.store = store;
+        this(TrailWriter.storeOnly(store), enricher, rejectedDir, batchSize);
+    }
+
+    /** @param trail correlates and stores each batch (on the pipeline's writer thread) */
+    public IngestPipeline(TrailWriter trail, Enricher enricher, Path rejectedDir, int batchSize) {
+        this.trail = trail;
         this.enricher = enricher;
         this.rejectedDir = rejectedDir;
         this.batchSize = batchSize;
@@ -250,7 +255,7 @@ public final class IngestPipeline implements AutoCloseable {
                         return;
                     }
                     if (failure == null) {
-                        EventStore.AppendResult r = store.append(b);
+                        EventStore.AppendResult r = trail.write(b);
                         summary.addStored(r.stored(), r.duplicates(), r.merged());
                     }
                 }

@@ -1,6 +1,7 @@
 package io.podtrail.server;
 
 import io.podtrail.event.Event;
+import io.podtrail.pipeline.TrailWriter;
 import io.podtrail.store.EventStore;
 
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ final class GroupCommitter implements AutoCloseable {
     private record Pending(List<Event> events, CompletableFuture<Commit> done) {
     }
 
-    private final EventStore store;
+    private final TrailWriter trail;
     private final BlockingQueue<Pending> queue;
     private final long maxEvents;
     private final int commitEvents;
@@ -42,8 +43,8 @@ final class GroupCommitter implements AutoCloseable {
     private volatile boolean closing;
     private volatile Throwable failure;
 
-    GroupCommitter(EventStore store, int maxRequests, long maxEvents, int commitEvents, Metrics metrics) {
-        this.store = store;
+    GroupCommitter(TrailWriter trail, int maxRequests, long maxEvents, int commitEvents, Metrics metrics) {
+        this.trail = trail;
         this.queue = new ArrayBlockingQueue<>(maxRequests);
         this.maxEvents = maxEvents;
         this.commitEvents = commitEvents;
@@ -108,7 +109,7 @@ final class GroupCommitter implements AutoCloseable {
     private void commit(List<Pending> group, List<Event> events) {
         long t0 = System.nanoTime();
         try {
-            EventStore.AppendResult r = store.append(events);
+            EventStore.AppendResult r = trail.write(events);
             double seconds = (System.nanoTime() - t0) / 1e9;
             metrics.commit(seconds, events.size(), r.stored(), r.duplicates(), r.merged());
             Commit c = new Commit(group.size(), events.size(), r);

@@ -61,7 +61,7 @@ public final class PodtrailServer implements AutoCloseable {
             store.close();
             throw new IllegalArgumentException("cannot load the Kubernetes context in " + config.dataDir() + ": " + e.getMessage(), e);
         }
-        this.committer = new GroupCommitter(store, config.queueRequests(), config.queueEvents(),
+        this.committer = new GroupCommitter(io.podtrail.pipeline.TrailWriter.storeOnly(store), config.queueRequests(), config.queueEvents(),
                 config.commitEvents(), metrics);
         this.access = new AccessLog(config.dataDir().resolve("access.log"));
         this.rejected = new RejectedLog(config.dataDir().resolve("rejected"));

@@ -1,5 +1,7 @@
 package io.podtrail.store;
 
+import io.podtrail.correlate.Attributions;
+import io.podtrail.correlate.SessionRecord;
 import io.podtrail.event.Event;
 import io.podtrail.query.EventQuery;
 
@@ -42,6 +44,19 @@ public interface EventStore extends AutoCloseable {
      */
     default Histogram histogram(HistogramQuery query) {
         throw new UnsupportedOperationException("this store (" + getClass().getSimpleName() + ") does not answer histograms");
+    }
+
+    /**
+     * Persists sessions and process attributions (durable when it returns). Optional: a store without
+     * sessions throws {@link UnsupportedOperationException}.
+     */
+    default void attribute(Attributions attributions) {
+        throw new UnsupportedOperationException("this store (" + getClass().getSimpleName() + ") does not keep sessions");
+    }
+
+    /** The stored session with this id, or null. */
+    default SessionRecord session(String id) {
+        return null;
     }
 
     /** Number of stored events. */

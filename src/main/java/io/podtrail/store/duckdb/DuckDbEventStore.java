@@ -119,6 +119,8 @@ public final class DuckDbEventStore implements EventStore {
     private final DuckDBConnection writer;
     private final List<Field> fields = Fields.stored();
     private final String selectFields;
+    /** selectFields over wide_events alone, which has no session columns (the view joins them). */
+    private final String selectWideFields;
     private final ExecutorService compressors;
     private static final AtomicLong STAGE_SEQ = new AtomicLong(); // unique staging file names per process
     /** One stager per table, owned by the staging thread. */
@@ -183,6 +185,11 @@ public final class DuckDbEventStore implements EventStore {
             sel.append(sel.isEmpty() ? "" : ", ").append(f.column());
         }
         this.selectFields = sel.toString();
+        StringBuilder wideSel = new StringBuilder();
+        for (Field f : fields) {
+            wideSel.append(wideSel.isEmpty() ? "" : ", ").append(Schema.isSession(f) ? "NULL AS " + f.column() : f.column());
+        }
+        this.selectWideFields = wideSel.toString();
         this.stagingThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "podtrail-stage");
             t.setDaemon(true);
@@ -380,7 +387,7 @@ public final class DuckDbEventStore implements EventStore {
             max = Math.max(max, e.time());
             ids.add(e.id());
         }
-        String sql = "SELECT " + selectFields + ", " + Schema.STAGES + ", " + Schema.RAW_BLOCK + ", " + Schema.RAW_IDX
+        String sql = "SELECT " + selectWideFields + ", " + Schema.STAGES + ", " + Schema.RAW_BLOCK + ", " + Schema.RAW_IDX
                 + " FROM " + Schema.WIDE + " WHERE evt_time BETWEEN ? AND ? AND podtrail_id IN (SELECT unnest(?::BIGINT[]))"
                 + " AND podtrail_kind = '" + EventKind.K8S_API.label() + "'";
         try (PreparedStatement ps = writer.prepareStatement(sql)) {
@@ -943,6 +950,32 @@ public final class DuckDbEventStore implements EventStore {
             }
             return new Stats(rows, size(dataDir.resolve(FILE_NAME)), size(dataDir.resolve(FILE_NAME + ".wal")), raw, rawCompressed);
         });
+    }
+
+    @Override
+    public synchronized void attribute(io.podtrail.correlate.Attributions attributions) {
+        ensureOpen();
+        try {
+            SessionTables.write(writer, attributions);
+            writer.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new IllegalStateException("saving sessions failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public io.podtrail.correlate.SessionRecord session(String id) {
+        ensureOpen();
+        return withConnection(c -> SessionTables.read(c, id));
+    }
+
+    /**
+     * The stored processes and attributions, for the correlator (called on the writer thread, between appends;
+     * each query sees every committed append).
+     */
+    public io.podtrail.correlate.ProcessArchive archive() {
+        return SessionTables.archive(writer);
     }
 
     /** Runs work on a fresh duplicate connection (aggregations, checkpoints, tests). */

@@ -69,7 +69,7 @@ final class Schema {
     static final Set<Field> PROCESS_FIELDS = Set.of(Fields.PROC_PID, Fields.PROC_PPID, Fields.PROC_NAME, Fields.PROC_EXE,
             Fields.PROC_EXEPATH, Fields.PROC_CMDLINE, Fields.PROC_ARGS, Fields.PROC_CWD, Fields.PROC_TTY, Fields.PROC_PNAME,
             Fields.PROC_PCMDLINE, Fields.PROC_PEXEPATH, Fields.PROC_EXEC_ID, Fields.PROC_PEXEC_ID, Fields.PROC_PID_TS,
-            Fields.PROC_PPID_TS, Fields.USER_UID, Fields.USER_NAME, Fields.USER_LOGINUID);
+            Fields.PROC_PPID_TS, Fields.USER_UID, Fields.USER_NAME, Fields.USER_LOGINUID, Fields.ANCESTORS);
 
     /**
      * The fixed end of a connection as seen by a process: server address and port, client address, protocol.
@@ -98,7 +98,33 @@ final class Schema {
     }
 
     static boolean isFact(Field f) {
-        return !CONTAINER_FIELDS.contains(f) && !PROCESS_FIELDS.contains(f) && !PEER_FIELDS.contains(f) && !isRare(f);
+        return !CONTAINER_FIELDS.contains(f) && !PROCESS_FIELDS.contains(f) && !PEER_FIELDS.contains(f) && !isRare(f)
+                && !isSession(f);
+    }
+
+    /**
+     * session.* fields live in {@code sessions}, one row per session, and reach an event through
+     * {@code session_processes} (exec_id -> session), which the view joins: a session matched minutes after
+     * its processes were stored (the audit event travels another path) attributes them by adding mapping
+     * rows, without rewriting any event.
+     */
+    static boolean isSession(Field f) {
+        return f.name().startsWith("session.");
+    }
+
+    static final String SESSIONS = "sessions";
+    static final String SESSION_PROCESSES = "session_processes";
+    /** Where a session happened, for listing sessions that have no API request (outside_api). */
+    static final List<String> SESSION_PLACE = List.of("_cluster", "_ns", "_pod", "_node", "_container_id");
+
+    /** The sessions table: a column per session field (but session.root, computed per event), then the place. */
+    static List<Column> sessionColumns() {
+        List<Column> cols = new ArrayList<>();
+        fieldColumns(cols, f -> isSession(f) && f != Fields.SESSION_ROOT);
+        for (String c : SESSION_PLACE) {
+            cols.add(new Column(c, "VARCHAR", null, false));
+        }
+        return cols;
     }
 
     /**
@@ -162,7 +188,8 @@ final class Schema {
     }
 
     static List<Column> wideColumns() {
-        List<Column> cols = fieldColumns();
+        List<Column> cols = new ArrayList<>();
+        fieldColumns(cols, f -> !isSession(f));
         cols.add(new Column(RAW_BLOCK, "BIGINT", null, false));
         cols.add(new Column(RAW_IDX, "INTEGER", null, false));
         cols.add(new Column(STAGES, "UTINYINT", null, false));
@@ -192,6 +219,8 @@ final class Schema {
             createOrExtend(s, PEERS, peerColumns());
             createOrExtend(s, FACTS, factColumns());
             createOrExtend(s, WIDE, wideColumns());
+            createOrExtend(s, SESSIONS, sessionColumns());
+            s.execute("CREATE TABLE IF NOT EXISTS " + SESSION_PROCESSES + " (exec_id VARCHAR PRIMARY KEY, session_id VARCHAR NOT NULL)");
             // Payload blocks live in files (DIR/raw): a growing BLOB table is rewritten by every checkpoint.
             s.execute("CREATE TABLE IF NOT EXISTS raw_blocks (block_id BIGINT NOT NULL, codec VARCHAR NOT NULL, "
                     + "n INTEGER NOT NULL, raw_bytes BIGINT NOT NULL, stored_bytes BIGINT NOT NULL, "
@@ -232,7 +261,8 @@ final class Schema {
 
     /**
      * The events view: sensor events (facts joined with their process and container) UNION ALL the API
-     * requests, one column per field in catalogue order, then _raw_block, _raw_idx, _stages.
+     * requests, one column per field in catalogue order, then _raw_block, _raw_idx, _stages. Both sides
+     * reach their session through the process's exec_id; an exec/attach request is its own session.
      */
     static String viewSql() {
         StringBuilder sensor = new StringBuilder();
@@ -241,6 +271,17 @@ final class Schema {
             String alias = CONTAINER_FIELDS.contains(col.field()) ? "c." : PROCESS_FIELDS.contains(col.field()) ? "p."
                     : PEER_FIELDS.contains(col.field()) ? "n." : "f.";
             sensor.append(sensor.isEmpty() ? "" : ", ");
+            api.append(api.isEmpty() ? "" : ", ");
+            if (col.field() == Fields.SESSION_ROOT) {
+                sensor.append("(p.proc_exec_id = s.session_root_exec_id) AS ").append(col.name());
+                api.append("(w.proc_exec_id = s.session_root_exec_id) AS ").append(col.name());
+                continue;
+            }
+            if (isSession(col.field())) {
+                sensor.append("s.").append(col.name());
+                api.append("s.").append(col.name());
+                continue;
+            }
             if (isRare(col.field())) {
                 sensor.append("CAST(NULL AS ").append(col.sqlType()).append(") AS ").append(col.name());
             } else if (col.field() == Fields.FD_NAME) {
@@ -249,13 +290,17 @@ final class Schema {
             } else {
                 sensor.append(alias).append(col.name());
             }
-            api.append(api.isEmpty() ? "" : ", ").append(col.name());
+            api.append("w.").append(col.name());
         }
         return "CREATE OR REPLACE VIEW " + EVENTS + " AS SELECT " + sensor + ", f." + RAW_BLOCK + ", f." + RAW_IDX
                 + ", CAST(NULL AS UTINYINT) AS " + STAGES
                 + " FROM " + FACTS + " f JOIN " + PROCESSES + " p ON p." + PKEY + " = f." + PKEY
                 + " JOIN " + CONTAINERS + " c ON c." + CKEY + " = p." + CKEY
                 + " JOIN " + PEERS + " n ON n." + NKEY + " = f." + NKEY
-                + " UNION ALL SELECT " + api + ", " + RAW_BLOCK + ", " + RAW_IDX + ", " + STAGES + " FROM " + WIDE;
+                + " LEFT JOIN " + SESSION_PROCESSES + " sp ON sp.exec_id = p.proc_exec_id"
+                + " LEFT JOIN " + SESSIONS + " s ON s.session_id = sp.session_id"
+                + " UNION ALL SELECT " + api + ", w." + RAW_BLOCK + ", w." + RAW_IDX + ", w." + STAGES + " FROM " + WIDE + " w"
+                + " LEFT JOIN " + SESSION_PROCESSES + " sp ON sp.exec_id = w.proc_exec_id"
+                + " LEFT JOIN " + SESSIONS + " s ON s.session_id = coalesce(sp.session_id, w.ka_auditid)";
     }
 }

@@ -1,0 +1,49 @@
+package io.podtrail.pipeline;
+
+import io.podtrail.correlate.Attributions;
+import io.podtrail.correlate.Correlator;
+import io.podtrail.event.Event;
+import io.podtrail.store.EventStore;
+
+import java.util.List;
+
+/**
+ * The single-threaded end of the pipeline, shared by {@code podtrail ingest}'s writer thread and the server's
+ * group committer: correlates a batch in arrival order (after enrichment), appends it, then persists what the
+ * correlator learned. Not thread-safe: one writer thread.
+ */
+public final class TrailWriter {
+
+    private final EventStore store;
+    private final Correlator correlator;
+
+    public TrailWriter(EventStore store, Correlator correlator) {
+        this.store = store;
+        this.correlator = correlator;
+    }
+
+    /** A writer that only stores (no correlation). */
+    public static TrailWriter storeOnly(EventStore store) {
+        return new TrailWriter(store, Correlator.NONE);
+    }
+
+    public EventStore.AppendResult write(List<Event> events) {
+        for (Event e : events) {
+            correlator.accept(e);
+        }
+        EventStore.AppendResult r = store.append(events);
+        Attributions a = correlator.drain();
+        if (!a.isEmpty()) {
+            store.attribute(a);
+        }
+        return r;
+    }
+
+    public EventStore store() {
+        return store;
+    }
+
+    public Correlator correlator() {
+        return correlator;
+    }
+}
