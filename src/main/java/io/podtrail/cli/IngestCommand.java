@@ -4,7 +4,10 @@ import io.podtrail.enrich.EnrichStats;
 import io.podtrail.enrich.KubernetesContext;
 import io.podtrail.enrich.SnapshotReader;
 import io.podtrail.event.SourceFormat;
+import io.podtrail.correlate.CorrelationStats;
+import io.podtrail.correlate.SessionCorrelator;
 import io.podtrail.pipeline.IngestPipeline;
+import io.podtrail.pipeline.TrailWriter;
 import io.podtrail.pipeline.IngestSummary;
 import io.podtrail.store.EventStore;
 import picocli.CommandLine.Command;
@@ -54,6 +57,7 @@ final class IngestCommand implements Callable<Integer> {
         PrintStream err = System.err;
         long start = System.nanoTime();
         IngestSummary s;
+        CorrelationStats sessions;
         if (inputs.isEmpty() && contexts.isEmpty()) {
             throw new IllegalArgumentException("nothing to ingest: give FILE|DIR arguments and/or --context FILE");
         }
@@ -62,9 +66,13 @@ final class IngestCommand implements Callable<Integer> {
                 SnapshotReader.Result r = cluster == null ? context.loadSnapshot(snapshot) : context.loadSnapshot(snapshot, cluster);
                 System.out.printf("context: %,d objects from %s (%,d history records)%n", r.objects(), snapshot, r.records());
             }
-            try (EventStore store = Stores.open(data);
-                 IngestPipeline pipeline = new IngestPipeline(store, context.enricher(), data.resolve("rejected"), batch)) {
-                s = pipeline.ingestPaths(inputs, fmt, progressBar(err));
+            try (EventStore store = Stores.open(data)) {
+                SessionCorrelator correlator = new SessionCorrelator(store.archive());
+                try (IngestPipeline pipeline = new IngestPipeline(new TrailWriter(store, correlator), context.enricher(),
+                        data.resolve("rejected"), batch)) {
+                    s = pipeline.ingestPaths(inputs, fmt, progressBar(err));
+                }
+                sessions = correlator.stats();
             }
             printEnrichment(context.enricher().stats());
         }
@@ -88,6 +96,12 @@ final class IngestCommand implements Callable<Integer> {
         }
         if (s.rejectedFile() != null) {
             out.println("rejected records kept in " + s.rejectedFile());
+        }
+        if (sessions.sessions() > 0 || sessions.outsideApi() > 0) {
+            out.printf("sessions   %,d (%,d exact, %,d ambiguous, %,d without a process, %,d pending)%s%n", sessions.sessions(),
+                    sessions.matched(), sessions.ambiguous(), sessions.unmatched(),
+                    Math.max(0, sessions.sessions() - sessions.matched() - sessions.ambiguous() - sessions.unmatched()),
+                    sessions.outsideApi() > 0 ? String.format(", %,d shells outside the Kubernetes API", sessions.outsideApi()) : "");
         }
         return 0;
     }

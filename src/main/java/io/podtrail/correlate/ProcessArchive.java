@@ -37,4 +37,14 @@ public interface ProcessArchive {
 
     /** Every stored descendant of a process (children, their children, ...) started at or after fromNs. */
     List<String> descendants(String execId, long fromNs);
+
+    /** A stored session, or null. */
+    default SessionRecord session(String id) {
+        return null;
+    }
+
+    /** Stored sessions still waiting for their root process (confidence pending), to resume after a restart. */
+    default List<SessionRecord> pendingSessions() {
+        return List.of();
+    }
 }

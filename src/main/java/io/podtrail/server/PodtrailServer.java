@@ -6,7 +6,9 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.podtrail.store.EventStore;
+import io.podtrail.correlate.SessionCorrelator;
 import io.podtrail.enrich.KubernetesContext;
+import io.podtrail.pipeline.TrailWriter;
 import io.podtrail.enrich.PodtrailConfig;
 import io.podtrail.store.duckdb.DuckDbEventStore;
 import io.podtrail.store.duckdb.DuckDbFilterSql;
@@ -38,6 +40,7 @@ public final class PodtrailServer implements AutoCloseable {
     private final EventStore store;
     private final KubernetesContext context;
     private final TokenStore tokens;
+    private final SessionCorrelator correlator;
     private final GroupCommitter committer;
     private final AccessLog access;
     private final RejectedLog rejected;
@@ -61,7 +64,8 @@ public final class PodtrailServer implements AutoCloseable {
             store.close();
             throw new IllegalArgumentException("cannot load the Kubernetes context in " + config.dataDir() + ": " + e.getMessage(), e);
         }
-        this.committer = new GroupCommitter(io.podtrail.pipeline.TrailWriter.storeOnly(store), config.queueRequests(), config.queueEvents(),
+        this.correlator = new SessionCorrelator(store.archive());
+        this.committer = new GroupCommitter(new TrailWriter(store, correlator), config.queueRequests(), config.queueEvents(),
                 config.commitEvents(), metrics);
         this.access = new AccessLog(config.dataDir().resolve("access.log"));
         this.rejected = new RejectedLog(config.dataDir().resolve("rejected"));

@@ -54,6 +54,11 @@ public interface EventStore extends AutoCloseable {
         throw new UnsupportedOperationException("this store (" + getClass().getSimpleName() + ") does not keep sessions");
     }
 
+    /** The stored processes and attributions the correlator consults (call only from the writer thread). */
+    default io.podtrail.correlate.ProcessArchive archive() {
+        return io.podtrail.correlate.ProcessArchive.NONE;
+    }
+
     /** The stored session with this id, or null. */
     default SessionRecord session(String id) {
         return null;

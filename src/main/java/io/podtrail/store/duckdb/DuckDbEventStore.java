@@ -974,6 +974,7 @@ public final class DuckDbEventStore implements EventStore {
      * The stored processes and attributions, for the correlator (called on the writer thread, between appends;
      * each query sees every committed append).
      */
+    @Override
     public io.podtrail.correlate.ProcessArchive archive() {
         return SessionTables.archive(writer);
     }

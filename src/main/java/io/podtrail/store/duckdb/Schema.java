@@ -219,7 +219,7 @@ final class Schema {
             createOrExtend(s, PEERS, peerColumns());
             createOrExtend(s, FACTS, factColumns());
             createOrExtend(s, WIDE, wideColumns());
-            createOrExtend(s, SESSIONS, sessionColumns());
+            createOrExtend(s, SESSIONS, sessionColumns(), Fields.SESSION_ID.column());
             s.execute("CREATE TABLE IF NOT EXISTS " + SESSION_PROCESSES + " (exec_id VARCHAR PRIMARY KEY, session_id VARCHAR NOT NULL)");
             // Payload blocks live in files (DIR/raw): a growing BLOB table is rewritten by every checkpoint.
             s.execute("CREATE TABLE IF NOT EXISTS raw_blocks (block_id BIGINT NOT NULL, codec VARCHAR NOT NULL, "
@@ -240,9 +240,16 @@ final class Schema {
     }
 
     private static void createOrExtend(Statement s, String table, List<Column> cols) throws SQLException {
+        createOrExtend(s, table, cols, null);
+    }
+
+    private static void createOrExtend(Statement s, String table, List<Column> cols, String primaryKey) throws SQLException {
         StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS " + table + " (");
         for (int i = 0; i < cols.size(); i++) {
             ddl.append(i == 0 ? "" : ", ").append(cols.get(i).name()).append(' ').append(cols.get(i).sqlType());
+            if (cols.get(i).name().equals(primaryKey)) {
+                ddl.append(" PRIMARY KEY");
+            }
         }
         s.execute(ddl.append(')').toString());
         // Additive catalogue changes: add columns for new stored fields.

@@ -207,6 +207,32 @@ final class SessionTables {
                 }
                 return out;
             }
+
+            @Override
+            public SessionRecord session(String id) {
+                try {
+                    return read(c, id);
+                } catch (SQLException e) {
+                    throw new IllegalStateException("session lookup failed: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public List<SessionRecord> pendingSessions() {
+                List<SessionRecord> out = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + Schema.SESSIONS
+                        + " WHERE session_confidence = ?")) {
+                    ps.setString(1, SessionRecord.PENDING);
+                    try (ResultSet r = ps.executeQuery()) {
+                        while (r.next()) {
+                            out.add(record(r));
+                        }
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException("session lookup failed: " + e.getMessage(), e);
+                }
+                return out;
+            }
         };
     }
 }
