@@ -47,10 +47,14 @@ public final class SessionCorrelator implements Correlator {
      * @param outsideApiDelay     how long an interactive process started by the runtime waits for its API request
      *                            before it is called an exec outside the Kubernetes API
      * @param maxProcessesPerNode upper bound of a node's process table
+     * @param lateness            how far behind the latest sensor event another may still arrive (nodes' exports
+     *                            are not in step): decisions wait until the watermark minus this has passed them
      */
-    public record Config(Duration window, Duration retention, Duration outsideApiDelay, int maxProcessesPerNode) {
+    public record Config(Duration window, Duration retention, Duration outsideApiDelay, int maxProcessesPerNode,
+                         Duration lateness) {
         public static Config defaults() {
-            return new Config(Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofMinutes(2), 65_536);
+            return new Config(Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofMinutes(2), 65_536,
+                    Duration.ofMinutes(1));
         }
     }
 
@@ -65,6 +69,7 @@ public final class SessionCorrelator implements Correlator {
     private final long window;
     private final long retention;
     private final long outsideApiDelay;
+    private final long lateness;
     private final ProcessArchive archive;
 
     private final Map<String, Proc> procs = new HashMap<>();
@@ -107,6 +112,7 @@ public final class SessionCorrelator implements Correlator {
         this.window = config.window().toNanos();
         this.retention = config.retention().toNanos();
         this.outsideApiDelay = config.outsideApiDelay().toNanos();
+        this.lateness = config.lateness().toNanos();
         this.archive = archive;
         for (SessionRecord r : archive.pendingSessions()) {
             resume(r);
@@ -153,14 +159,18 @@ public final class SessionCorrelator implements Correlator {
         }
     }
 
-    /** Moves event time forward (also without events: a quiet server decides pending matches on a timer). */
+    /**
+     * Moves event time (the watermark) forward; decisions happen {@code lateness} behind it. Also called without
+     * events, so a quiet server still decides pending matches.
+     */
     public void advanceTo(long nowNs) {
         if (nowNs <= watermark) {
             return;
         }
         watermark = nowNs;
+        long settled = watermark - lateness;
         Deadline d;
-        while ((d = deadlines.peek()) != null && d.at() <= watermark) {
+        while ((d = deadlines.peek()) != null && d.at() <= settled) {
             deadlines.poll();
             fire(d);
         }
@@ -398,7 +408,7 @@ public final class SessionCorrelator implements Correlator {
             s.confidence = SessionRecord.UNMATCHED; // denied: there will be no process
             touch(s);
         }
-        if (s.received + window < watermark) {
+        if (watermark != Long.MIN_VALUE && s.received + window < watermark - lateness) {
             // the sensors are already past its window: no root can still come
             fire(new Deadline(watermark, Action.DECIDE_SESSION, s));
         }
