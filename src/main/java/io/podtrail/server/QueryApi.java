@@ -9,7 +9,10 @@ import io.podtrail.event.Event;
 import io.podtrail.event.Field;
 import io.podtrail.event.Fields;
 import io.podtrail.query.Diagnostic;
+import io.podtrail.correlate.SessionRecord;
 import io.podtrail.query.EventQuery;
+import io.podtrail.store.SessionQuery;
+import io.podtrail.store.SessionSummary;
 import io.podtrail.query.TimeBounds;
 import io.podtrail.query.Filter;
 import io.podtrail.query.FilterException;
@@ -58,6 +61,8 @@ final class QueryApi {
         r.get("/api/v1/facets", read(this::facets));
         r.get("/api/v1/histogram", read(this::histogram));
         r.get("/api/v1/fields", read(this::fields));
+        r.get("/api/v1/sessions", read(this::sessions));
+        r.get("/api/v1/sessions/{id}", read(this::session));
     }
 
     /** Authenticates (analyst or admin), runs the endpoint and records the read in the access log. */
@@ -331,6 +336,63 @@ final class QueryApi {
         Http.json(res, 200, out);
         return h.buckets().size();
     }
+
+    /** Sessions newest first: {"sessions": [{session.* fields, scope, "processes", "connections", "files", "events"}]}. */
+    private int sessions(ServerRequest req, ServerResponse res, TokenStore.Token who, ObjectNode log) {
+        int limit;
+        try {
+            limit = intParam(req, "limit", 100, 1, maxLimit);
+        } catch (IllegalArgumentException e) {
+            Http.error(res, 400, e.getMessage());
+            return -1;
+        }
+        Selection sel = selection(req, res, who, log);
+        if (sel == null) {
+            return -1;
+        }
+        List<SessionSummary> rows;
+        try {
+            rows = store.sessions(new SessionQuery(sel.effective(), sel.fromNs(), sel.toNs(), limit));
+        } catch (IllegalArgumentException e) {
+            Http.error(res, 400, e.getMessage());
+            return -1;
+        } catch (UnsupportedOperationException e) {
+            Http.error(res, 501, e.getMessage());
+            return -1;
+        }
+        ObjectNode out = Http.JSON.createObjectNode();
+        ArrayNode arr = out.putArray("sessions");
+        for (SessionSummary s : rows) {
+            arr.addPOJO(SessionJson.summary(s));
+        }
+        Http.json(res, 200, out);
+        return rows.size();
+    }
+
+    /** One session: {"session": {...}, "tree": [process nodes in pre-order], "events": [every attributed event, oldest first]}. */
+    private int session(ServerRequest req, ServerResponse res, TokenStore.Token who, ObjectNode log) {
+        String id = req.path().pathParameters().get("id");
+        log.put("session", id);
+        SessionRecord record = store.session(id);
+        String filter;
+        try {
+            filter = scoped(who, "session.id = " + SessionJson.quote(id));
+        } catch (IllegalStateException e) {
+            Http.error(res, 403, e.getMessage());
+            return -1;
+        }
+        List<Event> events = new ArrayList<>(store.query(new EventQuery(filter, null, null, SESSION_EVENTS, null)).events());
+        if (record == null || (who.scoped() && events.isEmpty())) {
+            Http.error(res, 404, "no session " + id);
+            return -1;
+        }
+        java.util.Collections.reverse(events);
+        Http.json(res, 200, SessionJson.detail(record, events, events.size() >= SESSION_EVENTS));
+        return events.size();
+    }
+
+    /** Events returned with one session (a session with more is cut, and says so). */
+    static final int SESSION_EVENTS = 10_000;
 
     private int fields(ServerRequest req, ServerResponse res, TokenStore.Token who, ObjectNode log) {
         ObjectNode out = Http.JSON.createObjectNode();

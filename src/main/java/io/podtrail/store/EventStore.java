@@ -64,6 +64,11 @@ public interface EventStore extends AutoCloseable {
         return null;
     }
 
+    /** Sessions matching a query, newest first, with their counts. Optional, like {@link #attribute}. */
+    default java.util.List<SessionSummary> sessions(SessionQuery query) {
+        throw new UnsupportedOperationException("this store (" + getClass().getSimpleName() + ") does not keep sessions");
+    }
+
     /** Number of stored events. */
     long count();
 

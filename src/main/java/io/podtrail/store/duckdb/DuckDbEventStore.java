@@ -970,6 +970,29 @@ public final class DuckDbEventStore implements EventStore {
         return withConnection(c -> SessionTables.read(c, id));
     }
 
+    @Override
+    public List<io.podtrail.store.SessionSummary> sessions(io.podtrail.store.SessionQuery query) {
+        ensureOpen();
+        List<Object> params = new ArrayList<>();
+        String where = where(query.filter(), query.fromNs(), query.toNs(), params);
+        params.add((long) query.limit());
+        String sql = SessionTables.listSql(where);
+        return withConnection(c -> {
+            List<io.podtrail.store.SessionSummary> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(c, ps, params);
+                try (ResultSet r = ps.executeQuery()) {
+                    while (r.next()) {
+                        int n = SessionTables.COLUMN_COUNT;
+                        out.add(new io.podtrail.store.SessionSummary(SessionTables.record(r), r.getLong(n + 1), r.getLong(n + 2),
+                                r.getLong(n + 3), r.getLong(n + 4)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /**
      * The stored processes and attributions, for the correlator (called on the writer thread, between appends;
      * each query sees every committed append).

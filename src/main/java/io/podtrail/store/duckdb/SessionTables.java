@@ -30,7 +30,28 @@ final class SessionTables {
             + "session_start, session_end, session_allowed, session_response_code, session_confidence, session_root_exec_id, "
             + "session_candidates, _cluster, _ns, _pod, _node, _container_id";
 
+    static final int COLUMN_COUNT = 23;
+
     private SessionTables() {
+    }
+
+    /**
+     * Sessions whose opening event (the API request, or the root's exec outside the API) matches the WHERE
+     * clause, newest first, with counts over their attributed events (read after the opening event only).
+     */
+    static String listSql(String where) {
+        String prefixed = COLUMNS.replaceAll("(^|, )", "$1s.");
+        return "WITH picked AS (SELECT DISTINCT session_id, evt_time AS opened FROM " + Schema.EVENTS + where
+                + " AND session_id IS NOT NULL AND (podtrail_kind = 'k8s_api' OR (session_root AND podtrail_kind = 'exec'"
+                + " AND session_kind = 'outside_api')) ORDER BY opened DESC LIMIT ?), "
+                + "counts AS (SELECT session_id, count(DISTINCT proc_exec_id) FILTER (WHERE podtrail_kind = 'exec') AS procs, "
+                + "count(*) FILTER (WHERE podtrail_kind IN ('connect', 'accept')) AS conns, "
+                + "count(*) FILTER (WHERE podtrail_kind = 'file') AS files, count(*) AS n FROM " + Schema.EVENTS
+                + " WHERE session_id IN (SELECT session_id FROM picked) AND evt_time >= (SELECT min(opened) FROM picked) - "
+                + "60000000000 GROUP BY session_id) "
+                + "SELECT " + prefixed + ", coalesce(k.procs, 0), coalesce(k.conns, 0), coalesce(k.files, 0), coalesce(k.n, 0) "
+                + "FROM picked JOIN " + Schema.SESSIONS + " s ON s.session_id = picked.session_id LEFT JOIN counts k "
+                + "ON k.session_id = picked.session_id ORDER BY picked.opened DESC, s.session_id";
     }
 
     /** Applies attributions on the given connection (the caller commits). */
