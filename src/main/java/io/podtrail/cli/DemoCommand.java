@@ -1,5 +1,6 @@
 package io.podtrail.cli;
 
+import io.podtrail.correlate.SessionRecord;
 import io.podtrail.event.Event;
 import io.podtrail.event.Fields;
 import io.podtrail.query.EventQuery;
@@ -13,13 +14,14 @@ import io.podtrail.simulate.SimulationConfig;
 import io.podtrail.simulate.Story;
 import io.podtrail.simulate.Truth;
 import io.podtrail.store.EventStore;
+import io.podtrail.store.SessionQuery;
+import io.podtrail.store.SessionSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +29,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -38,7 +39,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.stream.Collectors;
 
 /**
  * {@code podtrail demo}: starts a server, sends it an hour of a small simulated cluster with the incident stories
@@ -246,68 +246,36 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void question2(EventStore store) {
-        String filter = "ka.target.resource = pods and ka.target.subresource in (exec, attach)";
         heading("2. kubectl exec sessions and everything they did inside the pod",
-                "each exec request, then the process it started in the container and all its descendants", filter);
-        List<Event> execs = all(store, filter).reversed();
-        for (Event req : execs) {
-            List<String> command = commandOf(s(req, Fields.KA_URI));
-            String container = uriParam(s(req, Fields.KA_URI), "container");
-            Long code = req.getLong(Fields.KA_RESPONSE_CODE);
-            List<?> ips = (List<?>) req.get(Fields.KA_SOURCEIPS);
-            out.printf("%s  %s %s from %s: exec into %s/%s (container %s): %s -> %s%n",
-                    EventPrinter.formatTime(req.time()), s(req, Fields.KA_USER_NAME), req.get(Fields.KA_USER_GROUPS),
-                    ips == null || ips.isEmpty() ? "?" : ips.get(0), s(req, Fields.KA_TARGET_NAMESPACE), s(req, Fields.KA_TARGET_NAME),
-                    container == null ? "default" : container, String.join(" ", command),
-                    code == null ? "no response" : code == 101 ? "allowed (101)" : "DENIED (" + code + ")");
-            if (code == null || code != 101 || command.isEmpty()) {
-                out.println();
-                continue;
-            }
-            traceSession(store, req, command, container);
-        }
-    }
-
-    /** Finds the process the exec started (parent outside the container, same argv) and prints its subtree. */
-    private void traceSession(EventStore store, Event req, List<String> command, String container) {
-        long window = 30_000_000_000L;
-        String root = "evt.type = execve and k8s.pod.name = " + quote(s(req, Fields.KA_TARGET_NAME))
-                + (container == null ? "" : " and container.name = " + quote(container))
-                + " and proc.exepath endswith " + quote("/" + baseName(command.get(0)))
-                + (command.size() == 1 ? " and (not proc.args exists or proc.args = \"\")"
-                        : " and proc.args in (" + quote(String.join(" ", command.subList(1, command.size()))) + ", "
-                                + quote(quotedArgs(command.subList(1, command.size()))) + ")")
-                + " and evt.time >= " + (req.time() - window) + " and evt.time <= " + (req.time() + window);
-        List<Event> roots = all(store, root);
-        if (roots.isEmpty()) {
-            out.println("    (no process found for this request)\n");
-            return;
-        }
-        Event first = roots.getLast();
-        Set<String> ids = new LinkedHashSet<>(List.of(s(first, Fields.PROC_EXEC_ID)));
-        List<Event> processes = new ArrayList<>(List.of(first));
-        Set<String> frontier = Set.copyOf(ids);
-        while (!frontier.isEmpty()) {
-            List<Event> children = all(store, "evt.type = execve and proc.pexec_id in (" + frontier.stream().map(DemoCommand::quote)
-                    .collect(Collectors.joining(", ")) + ")");
-            Set<String> next = new LinkedHashSet<>();
-            for (Event c : children) {
-                if (ids.add(s(c, Fields.PROC_EXEC_ID))) {
-                    next.add(s(c, Fields.PROC_EXEC_ID));
-                    processes.add(c);
-                }
-            }
-            frontier = next;
-        }
-        String idList = ids.stream().map(DemoCommand::quote).collect(Collectors.joining(", "));
-        List<Event> activity = all(store, "proc.exec_id in (" + idList + ") and (evt.type = execve or evt.type = connect)").reversed();
-        for (Event e : activity) {
-            String what = "execve".equals(s(e, Fields.TYPE))
-                    ? "exec     " + s(e, Fields.PROC_CMDLINE)
-                    : "connect  " + s(e, Fields.PROC_NAME) + " -> " + s(e, Fields.FD_SIP) + ":" + e.getLong(Fields.FD_SPORT);
-            out.println("    " + EventPrinter.formatTime(e.time()) + "  " + what);
-        }
+                "each session's request, then every command and connection of the process it started and its descendants,"
+                        + " correlated by Podtrail; shells started outside the Kubernetes API too", "session.id exists");
+        out.println("   podtrail sessions;  podtrail session ID");
         out.println();
+        List<SessionSummary> sessions = new ArrayList<>(store.sessions(new SessionQuery("", null, null, 1000)));
+        Collections.reverse(sessions);
+        for (SessionSummary summary : sessions) {
+            SessionRecord r = summary.session();
+            if (SessionRecord.OUTSIDE_API.equals(r.kind())) {
+                out.printf("%s  a shell started outside the Kubernetes API (no kubectl request) in %s/%s (container %s) on %s  [session %s]%n",
+                        EventPrinter.formatTime(r.start()), r.namespace(), r.pod(), r.container(), r.node(), r.id());
+            } else {
+                Long code = r.responseCode();
+                out.printf("%s  %s %s from %s: %s into %s/%s (container %s): %s -> %s  [session %s, %s]%n",
+                        EventPrinter.formatTime(r.start()), r.userName(), r.userGroups(), r.sourceIp(), r.kind(), r.namespace(),
+                        r.pod(), r.container() == null ? "default" : r.container(),
+                        r.command() == null ? "" : String.join(" ", r.command()),
+                        code == null ? "no response" : code == 101 ? "allowed (101)" : "DENIED (" + code + ")", r.id(), r.confidence());
+            }
+            List<Event> activity = all(store, "session.id = " + quote(r.id()) + " and (evt.type = execve or evt.type = connect)").reversed();
+            for (Event e : activity) {
+                String what = "execve".equals(s(e, Fields.TYPE))
+                        ? "exec     " + s(e, Fields.PROC_CMDLINE)
+                        : "connect  " + s(e, Fields.PROC_NAME) + " -> " + s(e, Fields.FD_SIP) + ":" + e.getLong(Fields.FD_SPORT)
+                                + (Boolean.FALSE.equals(e.get(Fields.PEER_KNOWN)) ? "  (unknown destination)" : "");
+                out.println("    " + EventPrinter.formatTime(e.time()) + "  " + what);
+            }
+            out.println();
+        }
     }
 
     private void question3(EventStore store) {
@@ -350,42 +318,6 @@ final class DemoCommand implements Callable<Integer> {
             cursor = page.nextCursor();
         } while (cursor != null);
         return result;
-    }
-
-    /** The argv of an exec request: its repeated command= parameters, decoded. */
-    static List<String> commandOf(String uri) {
-        List<String> argv = new ArrayList<>();
-        int q = uri.indexOf('?');
-        if (q < 0) {
-            return argv;
-        }
-        for (String kv : uri.substring(q + 1).split("&")) {
-            if (kv.startsWith("command=")) {
-                argv.add(URLDecoder.decode(kv.substring(8), StandardCharsets.UTF_8));
-            }
-        }
-        return argv;
-    }
-
-    static String uriParam(String uri, String name) {
-        int q = uri.indexOf('?');
-        if (q >= 0) {
-            for (String kv : uri.substring(q + 1).split("&")) {
-                if (kv.startsWith(name + "=")) {
-                    return URLDecoder.decode(kv.substring(name.length() + 1), StandardCharsets.UTF_8);
-                }
-            }
-        }
-        return null;
-    }
-
-    /** Arguments joined as Tetragon prints them: an argument containing a space is wrapped in double quotes. */
-    static String quotedArgs(List<String> args) {
-        return args.stream().map(a -> a.indexOf(' ') >= 0 ? "\"" + a + "\"" : a).collect(Collectors.joining(" "));
-    }
-
-    private static String baseName(String path) {
-        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     private static String quote(String v) {

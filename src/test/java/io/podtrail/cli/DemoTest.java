@@ -62,6 +62,17 @@ class DemoTest {
                 connects++;
             }
         }
+        // the shell started from the node: its processes inside the container (not the host's runc) as one session
+        for (JsonNode shell : truth.get("node_shells")) {
+            assertThat(q2).contains("a shell started outside the Kubernetes API (no kubectl request) in "
+                    + shell.get("namespace").asText() + "/" + shell.get("pod").asText());
+            for (JsonNode p : shell.get("processes")) {
+                if (!p.path("pod").isNull() && !p.path("pod").asText().isEmpty()) {
+                    assertThat(q2).contains(p.get("time").asText() + "  exec     " + base(p.get("binary").asText()));
+                    execs++;
+                }
+            }
+        }
         assertThat(q2.lines().filter(l -> l.matches("    \\S+  exec .*"))).hasSize((int) execs);
         assertThat(q2.lines().filter(l -> l.matches("    \\S+  connect .*"))).hasSize((int) connects);
         assertThat(q2).contains("mallory").containsPattern("mallory .*DENIED \\(403\\)");
