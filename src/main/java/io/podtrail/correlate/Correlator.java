@@ -32,6 +32,13 @@ public interface Correlator {
     /** What changed since the last call: sessions created or updated, processes attributed. */
     Attributions drain();
 
+    /**
+     * The input is complete (a file ingest ended): decide now what would otherwise wait for later events, as of
+     * the last event seen. Not for a live stream.
+     */
+    default void endOfInput() {
+    }
+
     /** Counters since start. */
     default CorrelationStats stats() {
         return CorrelationStats.EMPTY;

@@ -176,6 +176,15 @@ public final class SessionCorrelator implements Correlator {
         }
     }
 
+    @Override
+    public void endOfInput() {
+        if (watermark != Long.MIN_VALUE) {
+            long last = watermark;
+            advanceTo(last + lateness + Math.max(window, outsideApiDelay) + 1);
+            watermark = last;
+        }
+    }
+
     /**
      * A process seen for the first time: its exec, or any other event of it (an exit or a connection that
      * arrived before the exec, a process that started before we looked): they carry the same process fields.
@@ -644,6 +653,12 @@ public final class SessionCorrelator implements Correlator {
         touch(s);
         if (root.archived) {
             nLate++;
+            // an earlier run may have called it a shell outside the API before this request arrived
+            String stored = archive.sessionsOf(List.of(root.execId)).get(root.execId);
+            if (stored != null && stored.startsWith("outside-") && !stored.equals(s.id)) {
+                removed.add(stored);
+                nOutsideApi--;
+            }
         }
         attributeSubtree(root, s, false);
     }

@@ -252,6 +252,9 @@ public final class IngestPipeline implements AutoCloseable {
                 while (true) {
                     List<Event> b = queue.take();
                     if (b == END) {
+                        if (failure == null) {
+                            trail.finish();
+                        }
                         return;
                     }
                     if (failure == null) {

@@ -39,6 +39,15 @@ public final class TrailWriter {
         return r;
     }
 
+    /** The input is complete (end of a file ingest): persists what the correlator decides now. */
+    public void finish() {
+        correlator.endOfInput();
+        Attributions a = correlator.drain();
+        if (!a.isEmpty()) {
+            store.attribute(a);
+        }
+    }
+
     public EventStore store() {
         return store;
     }

@@ -89,6 +89,10 @@ public final class FalcoAlerts {
         if (pidTs != null) {
             json.writeNumberField("proc.pid.ts", pidTs);
         }
+        Long ppidTs = e.getLong(Fields.PROC_PPID_TS);
+        if (ppidTs != null) {
+            json.writeNumberField("proc.ppid.ts", ppidTs);
+        }
         json.writeEndObject();
         json.writeEndObject();
         json.writeRaw('\n');
