@@ -33,6 +33,13 @@ public interface Correlator {
     Attributions drain();
 
     /**
+     * Moves the correlator's clock to nowNs (event time) while no event arrives, so that a quiet live stream still
+     * decides pending matches.
+     */
+    default void advanceTo(long nowNs) {
+    }
+
+    /**
      * The input is complete (a file ingest ended): decide now what would otherwise wait for later events, as of
      * the last event seen. Not for a live stream.
      */

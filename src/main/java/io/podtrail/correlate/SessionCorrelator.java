@@ -163,6 +163,7 @@ public final class SessionCorrelator implements Correlator {
      * Moves event time (the watermark) forward; decisions happen {@code lateness} behind it. Also called without
      * events, so a quiet server still decides pending matches.
      */
+    @Override
     public void advanceTo(long nowNs) {
         if (nowNs <= watermark) {
             return;

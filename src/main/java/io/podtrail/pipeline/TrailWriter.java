@@ -42,6 +42,16 @@ public final class TrailWriter {
     /** The input is complete (end of a file ingest): persists what the correlator decides now. */
     public void finish() {
         correlator.endOfInput();
+        persist();
+    }
+
+    /** No event for a while on a live stream: lets the correlator's clock follow the wall clock. */
+    public void idle(long nowNs) {
+        correlator.advanceTo(nowNs);
+        persist();
+    }
+
+    private void persist() {
         Attributions a = correlator.drain();
         if (!a.isEmpty()) {
             store.attribute(a);

@@ -90,6 +90,7 @@ final class GroupCommitter implements AutoCloseable {
                 if (closing && queue.isEmpty()) {
                     return;
                 }
+                idle();
                 continue;
             }
             group.add(first);
@@ -103,6 +104,22 @@ final class GroupCommitter implements AutoCloseable {
             commit(group, events);
             group.clear();
             events = new ArrayList<>();
+        }
+    }
+
+    private long lastIdle;
+
+    /** Once a second without requests: the correlator decides what was waiting on later events. */
+    private void idle() {
+        long now = System.currentTimeMillis();
+        if (now - lastIdle < 1000) {
+            return;
+        }
+        lastIdle = now;
+        try {
+            trail.idle(now * 1_000_000L);
+        } catch (RuntimeException e) {
+            failure = e;
         }
     }
 
