@@ -16,6 +16,8 @@ public final class TrailWriter {
 
     private final EventStore store;
     private final Correlator correlator;
+    /** The correlator's counters as of the last write (read by other threads: metrics). */
+    private volatile io.podtrail.correlate.CorrelationStats stats = io.podtrail.correlate.CorrelationStats.EMPTY;
 
     public TrailWriter(EventStore store, Correlator correlator) {
         this.store = store;
@@ -32,10 +34,7 @@ public final class TrailWriter {
             correlator.accept(e);
         }
         EventStore.AppendResult r = store.append(events);
-        Attributions a = correlator.drain();
-        if (!a.isEmpty()) {
-            store.attribute(a);
-        }
+        persist();
         return r;
     }
 
@@ -56,6 +55,12 @@ public final class TrailWriter {
         if (!a.isEmpty()) {
             store.attribute(a);
         }
+        stats = correlator.stats();
+    }
+
+    /** The correlator's counters as of the last batch. */
+    public io.podtrail.correlate.CorrelationStats stats() {
+        return stats;
     }
 
     public EventStore store() {

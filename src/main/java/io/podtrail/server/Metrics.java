@@ -25,6 +25,13 @@ final class Metrics {
     private volatile LongSupplier queueDepth = () -> 0;
     private volatile LongSupplier queueEvents = () -> 0;
 
+    private volatile java.util.function.Supplier<io.podtrail.correlate.CorrelationStats> correlation =
+            () -> io.podtrail.correlate.CorrelationStats.EMPTY;
+
+    void correlation(java.util.function.Supplier<io.podtrail.correlate.CorrelationStats> stats) {
+        this.correlation = stats;
+    }
+
     void gauges(LongSupplier depth, LongSupplier events) {
         this.queueDepth = depth;
         this.queueEvents = events;
@@ -92,6 +99,23 @@ final class Metrics {
             b.append("podtrail_commit_seconds_sum ").append(commitSum).append('\n');
             b.append("podtrail_commit_seconds_count ").append(commitCount).append('\n');
         }
+        io.podtrail.correlate.CorrelationStats c = correlation.get();
+        family(b, "podtrail_correlator_live_processes", "gauge", "Processes in the correlator's in-memory tables.");
+        b.append("podtrail_correlator_live_processes ").append(c.liveProcesses()).append('\n');
+        family(b, "podtrail_sessions_total", "counter", "Session requests seen (exec, attach, debug, port-forward).");
+        b.append("podtrail_sessions_total ").append(c.sessions()).append('\n');
+        family(b, "podtrail_sessions_matched", "gauge", "Sessions by how their root process was matched.");
+        b.append("podtrail_sessions_matched{confidence=\"exact\"} ").append(c.matched()).append('\n');
+        b.append("podtrail_sessions_matched{confidence=\"ambiguous\"} ").append(c.ambiguous()).append('\n');
+        b.append("podtrail_sessions_matched{confidence=\"unmatched\"} ").append(c.unmatched()).append('\n');
+        family(b, "podtrail_sessions_outside_api", "gauge", "Interactive processes started by the runtime with no API request.");
+        b.append("podtrail_sessions_outside_api ").append(c.outsideApi()).append('\n');
+        family(b, "podtrail_correlator_attributed_late_total", "counter", "Processes attributed to a session after they were stored.");
+        b.append("podtrail_correlator_attributed_late_total ").append(c.attributedLate()).append('\n');
+        family(b, "podtrail_correlator_orphans_expired_total", "counter", "Processes whose parent never arrived within the retention.");
+        b.append("podtrail_correlator_orphans_expired_total ").append(c.orphansExpired()).append('\n');
+        family(b, "podtrail_correlator_evicted_total", "counter", "Processes evicted from the in-memory tables.");
+        b.append("podtrail_correlator_evicted_total ").append(c.evicted()).append('\n');
         family(b, "podtrail_http_requests_total", "counter", "HTTP requests by method, path and status.");
         new TreeMap<>(http).forEach((k, v) -> {
             String[] p = k.split("\u0000");

@@ -65,7 +65,9 @@ public final class PodtrailServer implements AutoCloseable {
             throw new IllegalArgumentException("cannot load the Kubernetes context in " + config.dataDir() + ": " + e.getMessage(), e);
         }
         this.correlator = new SessionCorrelator(store.archive());
-        this.committer = new GroupCommitter(new TrailWriter(store, correlator), config.queueRequests(), config.queueEvents(),
+        TrailWriter trail = new TrailWriter(store, correlator);
+        metrics.correlation(trail::stats);
+        this.committer = new GroupCommitter(trail, config.queueRequests(), config.queueEvents(),
                 config.commitEvents(), metrics);
         this.access = new AccessLog(config.dataDir().resolve("access.log"));
         this.rejected = new RejectedLog(config.dataDir().resolve("rejected"));
