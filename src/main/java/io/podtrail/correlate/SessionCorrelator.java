@@ -220,7 +220,7 @@ public final class SessionCorrelator implements Correlator {
         }
         Proc parent = p.parentExecId == null ? null : procs.get(p.parentExecId);
         if (parent != null && !parent.evicted) {
-            link(parent, p);
+            link(parent, p, false);
         } else if (p.parentExecId != null) {
             p.ancestors = p.parentName == null ? List.of() : List.of(p.parentName);
             if (!RUNTIMES.contains(p.parentName)) {
@@ -232,7 +232,7 @@ public final class SessionCorrelator implements Correlator {
         List<Proc> waiting = orphans.remove(execId);
         if (waiting != null) {
             for (Proc c : waiting) {
-                link(p, c);
+                link(p, c, true); // the children were stored before their parent came
             }
         }
         p.rootCandidate = p.pod != null && p.containerId != null && !"host".equals(p.containerId)
@@ -251,7 +251,7 @@ public final class SessionCorrelator implements Correlator {
         return p;
     }
 
-    private void link(Proc parent, Proc child) {
+    private void link(Proc parent, Proc child, boolean late) {
         child.parent = parent;
         parent.addChild(child);
         List<String> a = new ArrayList<>(Math.min(MAX_ANCESTORS, parent.ancestors.size() + 1));
@@ -264,7 +264,7 @@ public final class SessionCorrelator implements Correlator {
         }
         child.ancestors = List.copyOf(a);
         if (parent.session != null && child.session != parent.session && !(child.rootCandidate && child.session != null)) {
-            attributeSubtree(child, parent.session, true);
+            attributeSubtree(child, parent.session, late);
         }
     }
 
