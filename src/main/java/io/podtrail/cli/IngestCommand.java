@@ -2,6 +2,7 @@ package io.podtrail.cli;
 
 import io.podtrail.enrich.EnrichStats;
 import io.podtrail.enrich.KubernetesContext;
+import io.podtrail.enrich.PodtrailConfig;
 import io.podtrail.enrich.SnapshotReader;
 import io.podtrail.event.SourceFormat;
 import io.podtrail.correlate.CorrelationStats;
@@ -44,6 +45,10 @@ final class IngestCommand implements Callable<Integer> {
                     + "replicasets,deployments,statefulsets,daemonsets,jobs,cronjobs,services -A -o json' prints. Repeatable.")
     List<Path> contexts = new ArrayList<>();
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Context configuration (podtrail.yaml format: cluster, trusted, learning) instead of DATA/podtrail.yaml.")
+    Path config;
+
     @Option(names = "--cluster", paramLabel = "NAME", description = "Cluster name for --context snapshots (default: from podtrail.yaml, else 'default').")
     String cluster;
 
@@ -61,7 +66,8 @@ final class IngestCommand implements Callable<Integer> {
         if (inputs.isEmpty() && contexts.isEmpty()) {
             throw new IllegalArgumentException("nothing to ingest: give FILE|DIR arguments and/or --context FILE");
         }
-        try (KubernetesContext context = KubernetesContext.open(data)) {
+        try (KubernetesContext context = config == null ? KubernetesContext.open(data)
+                : KubernetesContext.open(data, PodtrailConfig.load(config))) {
             for (Path snapshot : contexts) {
                 SnapshotReader.Result r = cluster == null ? context.loadSnapshot(snapshot) : context.loadSnapshot(snapshot, cluster);
                 System.out.printf("context: %,d objects from %s (%,d history records)%n", r.objects(), snapshot, r.records());

@@ -47,9 +47,17 @@ public final class HistoryEnricher implements Enricher {
     }
 
     public HistoryEnricher(ClusterHistory history, PodtrailConfig config, DestinationBaseline baseline) {
+        this(history, config, baseline, TrustedDomains.SYSTEM);
+    }
+
+    /** @param resolver resolves {@code trusted.domains} to the addresses trusted with {@code trusted.cidrs} */
+    public HistoryEnricher(ClusterHistory history, PodtrailConfig config, DestinationBaseline baseline,
+                           TrustedDomains.Resolver resolver) {
         this.history = Objects.requireNonNull(history);
         this.config = Objects.requireNonNull(config);
-        this.trusted = CidrSet.of(config.trustedCidrs());
+        List<String> trustedCidrs = new ArrayList<>(config.trustedCidrs());
+        TrustedDomains.resolve(config.trustedDomains(), resolver).values().forEach(trustedCidrs::addAll);
+        this.trusted = CidrSet.of(trustedCidrs);
         this.configPods = CidrSet.of(config.podCidrs());
         this.services = CidrSet.of(config.serviceCidrs());
         this.baseline = Objects.requireNonNull(baseline);
@@ -124,6 +132,9 @@ public final class HistoryEnricher implements Enricher {
             set(e, Fields.K8S_DAEMONSET_NAME, w.daemonSet(), false);
             set(e, Fields.K8S_JOB_NAME, w.job(), false);
             set(e, Fields.K8S_CRONJOB_NAME, w.cronJob(), false);
+            if (w.name() != null) {
+                baseline.seen(cluster, pod.ns(), w.name(), t);
+            }
             if (!w.complete()) {
                 unresolved.add("owner");
             }

@@ -26,10 +26,12 @@ public final class KubernetesContext implements AutoCloseable {
     private final ClusterHistory history;
     private final HistoryEnricher enricher;
     private final List<InformerSource> sources = new ArrayList<>();
+    private final DestinationBaseline baseline;
 
     private KubernetesContext(PodtrailConfig config, HistoryLog log, DestinationBaseline baseline) {
         this.config = config;
         this.log = log;
+        this.baseline = baseline;
         this.history = ClusterHistory.load(log);
         this.enricher = new HistoryEnricher(history, config, baseline);
     }
@@ -39,8 +41,17 @@ public final class KubernetesContext implements AutoCloseable {
      * from {@code context/history.jsonl} and appended to from now on.
      */
     public static KubernetesContext open(Path dataDir) throws IOException, PodtrailConfig.ConfigException {
-        return new KubernetesContext(PodtrailConfig.forDataDir(dataDir), FileHistoryLog.inDataDir(dataDir),
-                DestinationBaseline.NONE);
+        return open(dataDir, PodtrailConfig.forDataDir(dataDir));
+    }
+
+    /**
+     * The context of data directory {@code dataDir} with the given configuration (e.g. from {@code --config FILE});
+     * the learned baseline ({@code context/baseline.jsonl}) is on when the configuration has a learning period.
+     */
+    public static KubernetesContext open(Path dataDir, PodtrailConfig config) throws IOException {
+        DestinationBaseline baseline = config.learningPeriod() == null ? DestinationBaseline.NONE
+                : LearnedBaseline.open(dataDir.resolve(LearnedBaseline.FILE), config.learningPeriod());
+        return new KubernetesContext(config, FileHistoryLog.inDataDir(dataDir), baseline);
     }
 
     /** A context with the given configuration and log ({@link HistoryLog#NONE}: memory only). */
@@ -89,6 +100,14 @@ public final class KubernetesContext implements AutoCloseable {
     /** Makes the history recorded so far durable (fsync). */
     public void flush() {
         log.flush();
+        if (baseline instanceof LearnedBaseline b) {
+            b.flush();
+        }
+    }
+
+    /** The learned baseline, when the configuration turns it on. */
+    public java.util.Optional<LearnedBaseline> baseline() {
+        return baseline instanceof LearnedBaseline b ? java.util.Optional.of(b) : java.util.Optional.empty();
     }
 
     @Override
@@ -98,6 +117,9 @@ public final class KubernetesContext implements AutoCloseable {
             sources.clear();
         } finally {
             log.close();
+            if (baseline instanceof LearnedBaseline b) {
+                b.close();
+            }
         }
     }
 }

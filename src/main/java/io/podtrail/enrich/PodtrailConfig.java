@@ -25,11 +25,15 @@ import java.util.Locale;
  *   serviceCidrs: [10.96.0.0/12] # the API does not publish the service range: give it here
  * trusted:
  *   cidrs: [52.94.0.0/16]        # destinations that are known although outside the cluster
- *   domains: [api.stripe.com]    # kept for DNS-aware destinations (not used by IP classification yet)
+ *   domains: [api.stripe.com]    # resolved to addresses when the configuration is loaded (see docs/context.md)
  * learning:
- *   period: 24h                  # the learned-baseline window (parsed, not used yet): 90s, 30m, 24h, 7d or ISO-8601 PT24H
+ *   period: 24h                  # learned baseline: destinations a workload contacts in its first 24h are known
+ *                                # (90s, 30m, 24h, 7d or ISO-8601 PT24H); no learning section: no baseline
  * </pre>
  * Every key is optional; an unknown key or a bad value is an error naming the key and its line.
+ *
+ * @param learningPeriod the learned baseline's window after a workload is first seen, or null when the
+ *                       configuration has no {@code learning} section (no baseline: the default)
  */
 public record PodtrailConfig(String clusterName, List<String> podCidrs, List<String> serviceCidrs,
                              List<String> trustedCidrs, List<String> trustedDomains, Duration learningPeriod) {
@@ -37,9 +41,9 @@ public record PodtrailConfig(String clusterName, List<String> podCidrs, List<Str
     public static final String FILE_NAME = "podtrail.yaml";
     public static final String DEFAULT_CLUSTER = "default";
 
-    /** The configuration when there is no file: cluster "default", nothing trusted, a 24 h learning period. */
+    /** The configuration when there is no file: cluster "default", nothing trusted, no learned baseline. */
     public static final PodtrailConfig DEFAULTS = new PodtrailConfig(DEFAULT_CLUSTER, List.of(), List.of(), List.of(),
-            List.of(), Duration.ofHours(24));
+            List.of(), null);
 
     public PodtrailConfig {
         podCidrs = List.copyOf(podCidrs);

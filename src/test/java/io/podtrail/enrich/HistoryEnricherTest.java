@@ -136,6 +136,24 @@ class HistoryEnricherTest {
     }
 
     @Test
+    void trustedDomainsResolvedAtLoadTrustTheirAddresses() {
+        PodtrailConfig config = new PodtrailConfig("prod", List.of(), List.of(), List.of(),
+                List.of("api.stripe.com", "gone.example"), null);
+        HistoryEnricher en = new HistoryEnricher(World.history(), config, DestinationBaseline.NONE, domain -> switch (domain) {
+            case "api.stripe.com" -> List.of("198.51.100.10", "2001:db8::10");
+            default -> throw new java.net.UnknownHostException(domain);
+        });
+        for (String ip : List.of("198.51.100.10", "2001:db8::10", "198.51.100.11")) {
+            Event e = new Event().kind(EventKind.NETWORK_CONNECT).set(Fields.TIME, 150 * S).set(Fields.CONTAINER_ID, World.C3)
+                    .set(Fields.FD_SIP, ip);
+            en.enrich(e);
+            boolean stripe = !ip.equals("198.51.100.11");
+            assertThat(e.getString(Fields.PEER_KIND)).as(ip).isEqualTo(stripe ? "trusted" : "external");
+            assertThat(e.get(Fields.PEER_KNOWN)).as(ip).isEqualTo(stripe);
+        }
+    }
+
+    @Test
     void severalClustersTheContainerIdFindsItsClusterAndTheClusterScopesIps() {
         ClusterHistory h = World.history();
         // cluster "staging" reuses prod's pod range: the same IP is another pod there
