@@ -77,6 +77,8 @@ public class HistoryLookupBenchmark {
     private long[] times;
     private Event[] events;
     private int next;
+    /** The hand-written alternative: IP -> its pods' {from, to, pod} intervals, scanned in order. */
+    private final java.util.HashMap<String, java.util.ArrayList<long[]>> naiveByIp = new java.util.HashMap<>();
 
     @Setup
     public void setup() {
@@ -97,6 +99,9 @@ public class HistoryLookupBenchmark {
             times[i] = t;
             events[i] = new Event().kind(EventKind.NETWORK_CONNECT).set(Fields.TIME, t)
                     .set(Fields.CONTAINER_ID, containerIds[i].substring(0, 12)).set(Fields.FD_SIP, ip(pod));
+        }
+        for (int pod = 0; pod < PODS; pod++) {
+            naiveByIp.computeIfAbsent(ip(pod), k -> new java.util.ArrayList<>()).add(new long[] {podStart(pod), podStart(pod) + podLife(), pod});
         }
         // sanity: every query resolves
         for (int i = 0; i < 1000; i++) {
@@ -166,6 +171,29 @@ public class HistoryLookupBenchmark {
             int j = (i + k) & (ips.length - 1);
             Ref r = history.podByIp(CLUSTER, ips[j], times[j]);
             bh.consume(r);
+        }
+        next = (i + BATCH) & (ips.length - 1);
+    }
+
+    /** Baseline for podByIp: a HashMap of interval lists, as one would write it without a history structure. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void podByIpNaiveMapBaseline(Blackhole bh) {
+        int i = next;
+        for (int k = 0; k < BATCH; k++) {
+            int j = (i + k) & (ips.length - 1);
+            long t = times[j];
+            long found = -1;
+            java.util.ArrayList<long[]> list = naiveByIp.get(ips[j]);
+            if (list != null) {
+                for (long[] iv : list) {
+                    if (iv[0] <= t && t < iv[1]) {
+                        found = iv[2];
+                        break;
+                    }
+                }
+            }
+            bh.consume(found);
         }
         next = (i + BATCH) & (ips.length - 1);
     }
