@@ -1,0 +1,298 @@
+package io.podtrail.bench;
+
+import io.podtrail.correlate.SessionCorrelator;
+import io.podtrail.enrich.KubernetesContext;
+import io.podtrail.pipeline.IngestPipeline;
+import io.podtrail.pipeline.IngestSummary;
+import io.podtrail.pipeline.TrailWriter;
+import io.podtrail.query.EventQuery;
+import io.podtrail.simulate.ClusterSimulator;
+import io.podtrail.simulate.SimulationConfig;
+import io.podtrail.simulate.Truth;
+import io.podtrail.store.FacetQuery;
+import io.podtrail.store.HistogramQuery;
+import io.podtrail.store.duckdb.DuckDbEventStore;
+import io.podtrail.store.duckdb.DuckDbFilterSql;
+import org.postgresql.PGConnection;
+
+import java.io.BufferedReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * The macro benchmark (bench/run.sh): the simulator's Tetragon export with the stories (one week), ingested
+ * through the real pipeline (enrichment, correlation, durable store); then the fixed questions asked of
+ * Podtrail's store and, in the same run, of PostgreSQL 15 holding the same enriched and correlated rows (exported
+ * from the trail) with the indexes a competent engineer would add. Prints ingest events/s, bytes per event and
+ * per query the median and p95 latency of each system and their ratio.
+ */
+public final class MacroBenchmark {
+
+    static final long DAY = 86_400_000_000_000L;
+    static final int RUNS = 11;
+
+    /** One question, asked of both systems. */
+    record Question(String name, Callable<Long> podtrail, String postgresSql) {
+    }
+
+    record Timing(String name, double[] podtrailMs, double[] postgresMs, long podtrailRows, long postgresRows) {
+    }
+
+    /** The trail's columns copied to PostgreSQL (what the questions read), with PostgreSQL types. */
+    static final List<String[]> PG_COLUMNS = List.of(
+            new String[] {"podtrail_id", "bigint"}, new String[] {"evt_time", "bigint"}, new String[] {"podtrail_kind", "text"},
+            new String[] {"evt_type", "text"}, new String[] {"evt_hostname", "text"}, new String[] {"k8s_cluster_name", "text"},
+            new String[] {"k8s_ns_name", "text"}, new String[] {"k8s_workload_kind", "text"}, new String[] {"k8s_workload_name", "text"},
+            new String[] {"k8s_deployment_name", "text"}, new String[] {"k8s_pod_name", "text"}, new String[] {"container_id", "text"},
+            new String[] {"container_name", "text"}, new String[] {"proc_name", "text"}, new String[] {"proc_cmdline", "text"},
+            new String[] {"proc_exec_id", "text"}, new String[] {"proc_pexec_id", "text"}, new String[] {"fd_sip", "inet"},
+            new String[] {"fd_sport", "bigint"}, new String[] {"peer_kind", "text"}, new String[] {"peer_known", "boolean"},
+            new String[] {"session_id", "text"}, new String[] {"session_user_name", "text"});
+
+    static final List<String> PG_INDEXES = List.of(
+            "CREATE INDEX ON events USING brin (evt_time)",
+            "CREATE INDEX ON events (evt_time)",
+            "CREATE INDEX ON events (k8s_ns_name, evt_type, evt_time)",
+            "CREATE INDEX ON events (k8s_pod_name, evt_time)",
+            "CREATE INDEX ON events (proc_name)",
+            "CREATE INDEX ON events (session_id)",
+            "CREATE INDEX ON events USING gin (proc_cmdline gin_trgm_ops)");
+
+    public static void main(String[] args) throws Exception {
+        long events = 10_000_000;
+        Path work = Path.of("bench/out/macro");
+        boolean postgres = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--events" -> events = parseCount(args[++i]);
+                case "--work" -> work = Path.of(args[++i]);
+                case "--no-postgres" -> postgres = false;
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--events N, --work DIR, --no-postgres)");
+            }
+        }
+        deleteTree(work);
+        Files.createDirectories(work);
+
+        Duration span = Duration.ofDays(7);
+        double rate = events / (double) span.toSeconds() * 0.96;
+        SimulationConfig config = new SimulationConfig(42, Math.max(3, (int) Math.min(50, events / 400_000)),
+                Instant.parse("2026-03-02T00:00:00Z"), span, rate, EnumSet.allOf(io.podtrail.simulate.Story.class));
+        log("simulating a week with ~%,d Tetragon events (%d nodes) ...", events, config.nodes());
+        Path sim = work.resolve("sim");
+        Truth truth = new ClusterSimulator(config).write(sim);
+        long end = Instant.parse("2026-03-09T00:00:00Z").getEpochSecond() * 1_000_000_000L;
+
+        Path data = work.resolve("trail");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("podtrail.yaml"), "cluster:\n  serviceCidrs: [10.96.0.0/12]\ntrusted:\n  cidrs: ["
+                + String.join(", ", truth.trustedCidrs()) + "]\n");
+        log("podtrail ingest (tetragon, then the audit log) ...");
+        long t0 = System.nanoTime();
+        IngestSummary s;
+        try (DuckDbEventStore store = DuckDbEventStore.open(data, DuckDbFilterSql.TEXT_COMPILER);
+             KubernetesContext context = KubernetesContext.open(data)) {
+            context.loadSnapshot(sim.resolve("snapshot.json"));
+            try (IngestPipeline p = new IngestPipeline(new TrailWriter(store, new SessionCorrelator(store.archive())),
+                    context.enricher(), data.resolve("rejected"), IngestPipeline.DEFAULT_BATCH)) {
+                s = p.ingestPaths(List.of(sim.resolve("tetragon.jsonl"), sim.resolve("k8s-audit.jsonl")), null, IngestPipeline.Progress.NONE);
+            }
+        }
+        double ingestSecs = (System.nanoTime() - t0) / 1e9;
+        long rows;
+        long bytes;
+        long payload;
+        try (DuckDbEventStore store = DuckDbEventStore.open(data, DuckDbFilterSql.TEXT_COMPILER)) {
+            DuckDbEventStore.Stats st = store.stats();
+            rows = st.rows();
+            bytes = st.fileBytes() + st.walBytes();
+            payload = st.rawCompressedBytes();
+        }
+        log("  %,d events in %.1f s: %,.0f events/s; %.1f B/event trail + %.1f B/event payloads", s.read(), ingestSecs,
+                s.read() / ingestSecs, (double) bytes / rows, (double) payload / rows);
+
+        Path csv = work.resolve("rows.csv");
+        exportCsv(data, csv);
+        List<Timing> timings = new ArrayList<>();
+        String sessionId = truth.sessions().get(0).auditId();
+        String pod = truth.sessions().get(0).pod();
+        try (DuckDbEventStore store = DuckDbEventStore.open(data, DuckDbFilterSql.TEXT_COMPILER)) {
+            List<Question> questions = List.of(
+                    new Question("1. outbound billing -> unknown, 24 h", () -> all(store, "k8s.ns.name = billing and evt.type = connect and peer.known = false", end - DAY, end),
+                            "SELECT * FROM events WHERE k8s_ns_name = 'billing' AND evt_type = 'connect' AND peer_known = false AND evt_time >= " + (end - DAY) + " AND evt_time < " + end),
+                    new Question("2. one session's activity", () -> all(store, "session.id = \"" + sessionId + "\"", null, null),
+                            "SELECT * FROM events WHERE session_id = '" + sessionId + "' ORDER BY evt_time DESC"),
+                    new Question("3. every tcpdump", () -> all(store, "proc.name = tcpdump and evt.type = execve", null, null),
+                            "SELECT * FROM events WHERE proc_name = 'tcpdump' AND evt_type = 'execve' ORDER BY evt_time DESC"),
+                    new Question("facets ns/workload/pod, 24 h", () -> (long) store.facets(new FacetQuery("", end - DAY, end, FacetQuery.Hierarchy.WORKLOAD, 20)).size(),
+                            "SELECT k8s_cluster_name, k8s_ns_name, k8s_workload_name, k8s_pod_name, container_name, count(*) FROM events WHERE evt_time >= "
+                                    + (end - DAY) + " AND evt_time < " + end + " GROUP BY ROLLUP (k8s_cluster_name, k8s_ns_name, k8s_workload_name, k8s_pod_name, container_name)"),
+                    new Question("histogram, 7 days", () -> (long) store.histogram(new HistogramQuery("", end - 7 * DAY, end, 120, false)).buckets().size(),
+                            "SELECT evt_time / 5040000000000 AS b, count(*) FROM events WHERE evt_time >= " + (end - 7 * DAY) + " AND evt_time < " + end + " GROUP BY b ORDER BY b"),
+                    new Question("cmdline contains \"payload\"", () -> all(store, "proc.cmdline contains payload", null, null),
+                            "SELECT * FROM events WHERE proc_cmdline LIKE '%payload%' ORDER BY evt_time DESC"),
+                    new Question("newest 100 of one pod", () -> (long) store.query(new EventQuery("k8s.pod.name = \"" + pod + "\"", null, null, 100, null)).events().size(),
+                            "SELECT * FROM events WHERE k8s_pod_name = '" + pod + "' ORDER BY evt_time DESC LIMIT 100"));
+            for (Question q : questions) {
+                double[] ms = new double[RUNS];
+                long n = 0;
+                for (int i = -2; i < RUNS; i++) {
+                    long a = System.nanoTime();
+                    n = q.podtrail().call();
+                    if (i >= 0) {
+                        ms[i] = (System.nanoTime() - a) / 1e6;
+                    }
+                }
+                timings.add(new Timing(q.name(), ms, null, n, -1));
+                log("  podtrail  %-40s median %8.1f ms  (%,d rows)", q.name(), median(ms), n);
+            }
+            if (postgres && PostgresServer.available()) {
+                timings = postgres(work, csv, questions, timings);
+            }
+        }
+        String table = render(events, s.read(), ingestSecs, (double) bytes / rows, (double) payload / rows, timings);
+        System.out.println(table);
+        Path out = Path.of("bench/out/macro-" + Instant.now().toString().replace(':', '-') + ".md");
+        Files.writeString(out, table);
+        log("written to %s", out);
+        deleteTree(work);
+    }
+
+    private static long all(DuckDbEventStore store, String filter, Long from, Long to) {
+        long n = 0;
+        String cursor = null;
+        do {
+            var page = store.query(new EventQuery(filter, from, to, 10_000, cursor));
+            n += page.events().size();
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return n;
+    }
+
+    /** The trail's events view, the columns the questions read, as CSV for PostgreSQL's COPY (not timed). */
+    private static void exportCsv(Path data, Path csv) throws Exception {
+        StringBuilder cols = new StringBuilder();
+        for (String[] c : PG_COLUMNS) {
+            cols.append(cols.isEmpty() ? "" : ", ").append(c[0]);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + data.resolve(DuckDbEventStore.FILE_NAME).toAbsolutePath());
+             Statement st = c.createStatement()) {
+            st.execute("COPY (SELECT " + cols + " FROM events) TO '" + csv.toAbsolutePath() + "' (HEADER false)");
+        }
+    }
+
+    private static List<Timing> postgres(Path work, Path csv, List<Question> questions, List<Timing> podtrail) throws Exception {
+        log("PostgreSQL 15: COPY the same rows, index, ANALYZE ...");
+        List<Timing> out = new ArrayList<>();
+        try (PostgresServer pg = PostgresServer.start(work.resolve("pg")); Connection c = pg.connect()) {
+            StringBuilder ddl = new StringBuilder();
+            for (String[] col : PG_COLUMNS) {
+                ddl.append(ddl.isEmpty() ? "" : ", ").append(col[0]).append(' ').append(col[1]);
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm");
+                s.execute("CREATE TABLE events (" + ddl + ")");
+            }
+            long t0 = System.nanoTime();
+            try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+                c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY events FROM STDIN (FORMAT csv)", r);
+            }
+            try (Statement s = c.createStatement()) {
+                for (String ix : PG_INDEXES) {
+                    s.execute(ix);
+                }
+                s.execute("VACUUM ANALYZE events");
+            }
+            log("  loaded and indexed in %.1f s", (System.nanoTime() - t0) / 1e9);
+            for (int qi = 0; qi < questions.size(); qi++) {
+                Question q = questions.get(qi);
+                double[] ms = new double[RUNS];
+                long n = 0;
+                for (int i = -2; i < RUNS; i++) {
+                    long a = System.nanoTime();
+                    n = 0;
+                    try (PreparedStatement ps = c.prepareStatement(q.postgresSql()); ResultSet r = ps.executeQuery()) {
+                        int width = r.getMetaData().getColumnCount();
+                        while (r.next()) {
+                            for (int k = 1; k <= width; k++) {
+                                r.getObject(k);
+                            }
+                            n++;
+                        }
+                    }
+                    if (i >= 0) {
+                        ms[i] = (System.nanoTime() - a) / 1e6;
+                    }
+                }
+                Timing p = podtrail.get(qi);
+                out.add(new Timing(p.name(), p.podtrailMs(), ms, p.podtrailRows(), n));
+                log("  postgres  %-40s median %8.1f ms  (%,d rows)", q.name(), median(ms), n);
+            }
+        }
+        return out;
+    }
+
+    private static String render(long asked, long events, double ingestSecs, double trailB, double payloadB, List<Timing> timings) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("Macro benchmark, %s, %,d events (asked %,d), %d cores, JDK %s%n%n", Instant.now(), events, asked,
+                Runtime.getRuntime().availableProcessors(), Runtime.version()));
+        b.append(String.format("Ingest (Tetragon + audit, enrichment, correlation, durable): %,.0f events/s; %.1f B/event on disk (+ %.1f B/event compressed payloads)%n%n",
+                events / ingestSecs, trailB, payloadB));
+        b.append("| question | Podtrail median ms | p95 | PostgreSQL median ms | p95 | PostgreSQL / Podtrail | rows (Podtrail / PostgreSQL) |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---|\n");
+        for (Timing t : timings) {
+            boolean pg = t.postgresMs() != null;
+            b.append(String.format("| %s | %.1f | %.1f | %s | %s | %s | %,d / %s |%n", t.name(), median(t.podtrailMs()), p95(t.podtrailMs()),
+                    pg ? String.format("%.1f", median(t.postgresMs())) : "-", pg ? String.format("%.1f", p95(t.postgresMs())) : "-",
+                    pg ? String.format("%.1fx", median(t.postgresMs()) / median(t.podtrailMs())) : "-", t.podtrailRows(),
+                    pg ? String.format("%,d", t.postgresRows()) : "-"));
+        }
+        return b.toString();
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    static double p95(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[Math.min(s.length - 1, (int) Math.ceil(0.95 * s.length) - 1)];
+    }
+
+    private static long parseCount(String s) {
+        String t = s.trim().toUpperCase();
+        long mult = t.endsWith("M") ? 1_000_000 : t.endsWith("K") ? 1_000 : 1;
+        return (long) (Double.parseDouble(mult == 1 ? t : t.substring(0, t.length() - 1)) * mult);
+    }
+
+    private static void log(String fmt, Object... args) {
+        System.err.printf(fmt + "%n", args);
+    }
+
+    private static void deleteTree(Path p) throws Exception {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var s = Files.walk(p)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+        }
+    }
+
+    private MacroBenchmark() {
+    }
+}
