@@ -65,9 +65,6 @@ final class SimulateCommand implements Callable<Integer> {
         if (!"tetragon".equals(sensor) && !"falco".equals(sensor)) {
             throw new IllegalArgumentException("--sensor " + sensor + ": expected tetragon or falco");
         }
-        if ("falco".equals(sensor) && server != null) {
-            throw new IllegalArgumentException("--sensor falco: live streaming sends Tetragon events only in this version; use --out DIR");
-        }
         if ((out == null) == (server == null)) {
             throw new IllegalArgumentException("give either --out DIR (write files) or --server URL (stream live)");
         }
@@ -102,7 +99,7 @@ final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--start does not apply to --server: a live stream starts now");
         }
         LiveStream live = new LiveStream(new IngestClient(server, t), seed, nodes, rate, parseStories(stories),
-                minutes == null ? null : window(minutes));
+                minutes == null ? null : window(minutes), "falco".equals(sensor));
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         Thread hook = new Thread(() -> {
             live.stop();
@@ -120,8 +117,8 @@ final class SimulateCommand implements Callable<Integer> {
         try {
             live.run();
             // printed before the shutdown hook (Ctrl-C) lets the JVM exit
-            System.out.printf("sent %,d Tetragon events and %,d audit events in %.1f s%n",
-                    live.tetragonSent(), live.auditSent(), (System.nanoTime() - t0) / 1e9);
+            System.out.printf("sent %,d %s and %,d audit events in %.1f s%n", live.tetragonSent(),
+                    "falco".equals(sensor) ? "Falco alerts" : "Tetragon events", live.auditSent(), (System.nanoTime() - t0) / 1e9);
             System.out.flush();
         } finally {
             done.countDown();

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 public final class IngestClient {
 
     static final String TETRAGON = "/api/v1/ingest/tetragon";
+
+    static final String FALCO = "/api/v1/ingest/falco";
     static final String AUDIT = "/api/v1/ingest/k8s-audit";
     private static final Pattern ACCEPTED = Pattern.compile("\"accepted\"\\s*:\\s*(\\d+)");
     private static final int MAX_ATTEMPTS = 60;
@@ -42,6 +44,11 @@ public final class IngestClient {
     /** POSTs Tetragon JSON lines (one event per line); returns the number of events the server accepted. */
     public long postTetragon(String jsonLines) throws IOException, InterruptedException {
         return post(TETRAGON, jsonLines);
+    }
+
+    /** POSTs Falco JSON alerts, newline-delimited (as Falco's http_output batches them); returns the accepted count. */
+    public long postFalco(String jsonLines) throws IOException, InterruptedException {
+        return post(FALCO, jsonLines);
     }
 
     /** POSTs audit events (one JSON object per element) as one {@code audit.k8s.io/v1 EventList}. */

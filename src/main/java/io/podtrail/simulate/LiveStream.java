@@ -28,6 +28,9 @@ public final class LiveStream {
     private final double rate;
     private final Set<Story> stories;
     private final Duration limit;
+    private final boolean falco;
+    private final java.io.StringWriter falcoOut = new java.io.StringWriter();
+    private FalcoAlerts alerts;
 
     private volatile boolean stopped;
     private volatile Thread runner;
@@ -39,6 +42,12 @@ public final class LiveStream {
     private long lastFlush = System.nanoTime();
 
     public LiveStream(IngestClient client, long seed, int nodes, double rate, Set<Story> stories, Duration limit) {
+        this(client, seed, nodes, rate, stories, limit, false);
+    }
+
+    /** @param falco send the activity as the Falco alerts of Podtrail's catch-all rules instead of Tetragon lines */
+    public LiveStream(IngestClient client, long seed, int nodes, double rate, Set<Story> stories, Duration limit, boolean falco) {
+        this.falco = falco;
         this.client = client;
         this.seed = seed;
         this.nodes = nodes;
@@ -122,12 +131,49 @@ public final class LiveStream {
         }
         if (audit) {
             aBatch.add(line);
+        } else if (falco) {
+            tLines += toFalco(line);
         } else {
             tBatch.append(line).append('\n');
             tLines++;
         }
         if (tLines >= BATCH_LINES || aBatch.size() >= BATCH_LINES) {
             flushBatchesOrStop();
+        }
+    }
+
+    /** The alerts the catch-all rules raise for one Tetragon line, appended to the batch; returns how many. */
+    private int toFalco(String tetragonLine) {
+        try {
+            if (alerts == null) {
+                alerts = new FalcoAlerts(falcoOut);
+            }
+            int[] n = {0};
+            io.podtrail.ingest.Formats.forFormat(io.podtrail.event.SourceFormat.TETRAGON).read(
+                    new java.io.ByteArrayInputStream(tetragonLine.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "simulator",
+                    new io.podtrail.ingest.EventSink() {
+                        @Override
+                        public void accept(io.podtrail.event.Event e) {
+                            try {
+                                if (alerts.write(e)) {
+                                    n[0]++;
+                                }
+                            } catch (IOException ex) {
+                                throw new UncheckedIOException(ex);
+                            }
+                        }
+
+                        @Override
+                        public void reject(io.podtrail.ingest.Rejection r) {
+                            throw new IllegalStateException("simulated Tetragon line rejected: " + r.reason());
+                        }
+                    });
+            alerts.flush();
+            tBatch.append(falcoOut.getBuffer());
+            falcoOut.getBuffer().setLength(0);
+            return n[0];
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -145,7 +191,11 @@ public final class LiveStream {
         lastFlush = System.nanoTime();
         // a batch is dropped from the buffer only once the server has it (an interrupted send is sent again)
         if (tLines > 0) {
-            client.postTetragon(tBatch.toString());
+            if (falco) {
+                client.postFalco(tBatch.toString());
+            } else {
+                client.postTetragon(tBatch.toString());
+            }
             tetragonSent.addAndGet(tLines);
             tBatch.setLength(0);
             tLines = 0;

@@ -46,6 +46,20 @@ class SimulateLiveTest {
     }
 
     @Test
+    void streamsFalcoAlertsLiveThroughTheFalcoEndpoint() throws Exception {
+        try (PodtrailServer server = PodtrailServer.start(ServerConfig.defaults(data).withListen("127.0.0.1:0"))) {
+            String token = Files.readString(server.createdAdminToken().orElseThrow()).strip();
+            CliRunner.Result r = CliRunner.run("simulate", "--server", server.url(), "--token", token, "--sensor", "falco",
+                    "--minutes", "0.05", "--rate", "100", "--seed", "3");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            List<Event> falco = server.store().query(new EventQuery("podtrail.format = falco", null, null, 10_000, null)).events();
+            assertThat(falco).hasSizeGreaterThan(30);
+            assertThat(server.store().query(new EventQuery("podtrail.format = tetragon", null, null, 10, null)).events()).isEmpty();
+            assertThat(r.out()).contains(String.format("sent %,d Falco alerts", falco.size()));
+        }
+    }
+
+    @Test
     void needsEitherOutOrServer() {
         assertThat(CliRunner.run("simulate").exitCode()).isNotZero();
         assertThat(CliRunner.run("simulate", "--server", "http://127.0.0.1:1", "--token", "x", "--start",
