@@ -312,6 +312,15 @@ public final class DuckDbEventStore implements EventStore {
             }
             long tc = System.nanoTime();
             writer.commit();
+            long bmin = Long.MAX_VALUE;
+            long bmax = Long.MIN_VALUE;
+            for (Event e : rows) {
+                bmin = Math.min(bmin, e.time());
+                bmax = Math.max(bmax, e.time());
+            }
+            if (!rows.isEmpty()) {
+                extendRange(bmin, bmax);
+            }
             processDim.committed();
             containerDim.committed();
             peerDim.committed();
@@ -640,29 +649,47 @@ public final class DuckDbEventStore implements EventStore {
     public EventPage query(EventQuery query) {
         ensureOpen();
         SqlFragment filter = compiler.compile(query.filter());
-        StringBuilder sql = new StringBuilder("SELECT ").append(selectFields).append(" FROM ").append(Schema.EVENTS)
-                .append(" WHERE (").append(filter.sql()).append(')');
-        List<Object> params = new ArrayList<>(filter.params());
+        SqlFragment hints = compiler == FilterCompiler.EMPTY_ONLY ? SqlFragment.TRUE : Pushdown.hints(query.filter());
+        long[] cursor = query.cursor() == null ? null : decodeCursor(query.cursor());
         if (query.fromNs() != null) {
-            sql.append(" AND evt_time >= ?");
-            params.add(query.fromNs());
+            return page(query, filter, hints, cursor, query.fromNs());
         }
+        // Newest first without a lower bound: look at the last hour, then 16x wider, until the page is full or
+        // the window covers the whole trail (facts arrive roughly in time order, so zone maps skip the rest).
+        long[] range = timeRange();
+        if (range == null) {
+            return page(query, filter, hints, cursor, null);
+        }
+        long top = range[1] + 1;
         if (query.toNs() != null) {
-            sql.append(" AND evt_time < ?");
-            params.add(query.toNs());
+            top = Math.min(top, query.toNs());
         }
-        if (query.cursor() != null) {
-            long[] c = decodeCursor(query.cursor());
-            sql.append(" AND (evt_time < ? OR (evt_time = ? AND podtrail_id < ?))");
-            params.add(c[0]);
-            params.add(c[0]);
-            params.add(c[1]);
+        if (cursor != null) {
+            top = Math.min(top, cursor[0] + 1);
         }
-        sql.append(" ORDER BY evt_time DESC, podtrail_id DESC LIMIT ?");
+        for (long width = 3_600_000_000_000L; ; width = width > Long.MAX_VALUE / 16 ? Long.MAX_VALUE : width * 16) {
+            long lo = top - width;
+            if (lo <= range[0] || width == Long.MAX_VALUE || lo > top) {
+                return page(query, filter, hints, cursor, null);
+            }
+            EventPage p = page(query, filter, hints, cursor, lo);
+            if (p.nextCursor() != null) {
+                return p;
+            }
+        }
+    }
+
+    /** One page with an optional extra lower bound: the sensor and API sides each sorted and cut, then merged. */
+    private EventPage page(EventQuery query, SqlFragment filter, SqlFragment hints, long[] cursor, Long lowerBound) {
+        List<Object> params = new ArrayList<>();
+        String sensor = side(Schema.SENSOR_EVENTS, query, filter, hints, cursor, lowerBound, params);
+        String api = side(Schema.API_EVENTS, query, filter, SqlFragment.TRUE, cursor, lowerBound, params);
+        String sql = "SELECT " + selectFields + " FROM ((" + sensor + ") UNION ALL (" + api
+                + ")) ORDER BY evt_time DESC, podtrail_id DESC LIMIT ?";
         params.add((long) query.limit() + 1);
         return withConnection(c -> {
             List<Event> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 bind(c, ps, params);
                 try (ResultSet r = ps.executeQuery()) {
                     while (r.next()) {
@@ -678,6 +705,73 @@ public final class DuckDbEventStore implements EventStore {
             }
             return new EventPage(out, next);
         });
+    }
+
+    private String side(String view, EventQuery query, SqlFragment filter, SqlFragment hints, long[] cursor, Long lowerBound,
+                        List<Object> params) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(selectFields).append(" FROM ").append(view)
+                .append(" WHERE (").append(filter.sql()).append(')');
+        params.addAll(filter.params());
+        if (hints != SqlFragment.TRUE) {
+            sql.append(" AND ").append(hints.sql());
+            params.addAll(hints.params());
+        }
+        Long from = query.fromNs();
+        if (lowerBound != null) {
+            from = from == null ? lowerBound : Long.valueOf(Math.max(from, lowerBound));
+        }
+        if (from != null) {
+            sql.append(" AND evt_time >= ?");
+            params.add(from);
+        }
+        if (query.toNs() != null) {
+            sql.append(" AND evt_time < ?");
+            params.add(query.toNs());
+        }
+        if (cursor != null) {
+            sql.append(" AND (evt_time < ? OR (evt_time = ? AND podtrail_id < ?))");
+            params.add(cursor[0]);
+            params.add(cursor[0]);
+            params.add(cursor[1]);
+        }
+        sql.append(" ORDER BY evt_time DESC, podtrail_id DESC LIMIT ?");
+        params.add((long) query.limit() + 1);
+        return sql.toString();
+    }
+
+    /** [min, max] of evt_time over the trail, or null when it is empty (kept up to date by append). */
+    private long[] timeRange() {
+        long[] r = range;
+        if (r == null && !rangeKnown) {
+            r = withConnection(c -> {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT min(t0), max(t1) FROM (SELECT min(evt_time) t0, "
+                        + "max(evt_time) t1 FROM " + Schema.FACTS + " UNION ALL SELECT min(evt_time), max(evt_time) FROM " + Schema.WIDE + ")")) {
+                    rs.next();
+                    long lo = rs.getLong(1);
+                    return rs.wasNull() ? null : new long[] {lo, rs.getLong(2)};
+                }
+            });
+            synchronized (this) {
+                if (!rangeKnown) {
+                    range = r;
+                    rangeKnown = true;
+                }
+                r = range;
+            }
+        }
+        return r;
+    }
+
+    private volatile long[] range;
+    private volatile boolean rangeKnown;
+
+    /** Widens the known time range after an append (min/max of the batch). */
+    private synchronized void extendRange(long min, long max) {
+        if (!rangeKnown) {
+            return; // computed from the tables on first use
+        }
+        long[] r = range;
+        range = r == null ? new long[] {min, max} : new long[] {Math.min(r[0], min), Math.max(r[1], max)};
     }
 
     @Override

@@ -225,7 +225,9 @@ final class Schema {
             s.execute("CREATE TABLE IF NOT EXISTS raw_blocks (block_id BIGINT NOT NULL, codec VARCHAR NOT NULL, "
                     + "n INTEGER NOT NULL, raw_bytes BIGINT NOT NULL, stored_bytes BIGINT NOT NULL, "
                     + "segment BIGINT NOT NULL, seg_offset BIGINT NOT NULL)");
-            s.execute(viewSql());
+            for (String view : viewSql()) {
+                s.execute(view);
+            }
             if (version < VERSION) {
                 s.execute("INSERT INTO podtrail_schema (version) VALUES (" + VERSION + ")");
             }
@@ -266,19 +268,27 @@ final class Schema {
         }
     }
 
+    /** The sensor side of the events view, with the dimension keys (for {@link Pushdown}'s semi-joins). */
+    static final String SENSOR_EVENTS = "sensor_events";
+    /** The API side: Kubernetes API requests and the rare sensor events kept whole in wide_events. */
+    static final String API_EVENTS = "api_events";
+
     /**
-     * The events view: sensor events (facts joined with their process and container) UNION ALL the API
-     * requests, one column per field in catalogue order, then _raw_block, _raw_idx, _stages. Both sides
-     * reach their session through the process's exec_id; an exec/attach request is its own session.
+     * The views: {@code sensor_events} (facts joined with their process, container and peer, and through the
+     * process's exec_id with its session), {@code api_events} (wide_events; an exec/attach request is its own
+     * session), and {@code events}, their UNION ALL: one column per field in catalogue order, then _raw_block,
+     * _raw_idx, _stages.
      */
-    static String viewSql() {
+    static List<String> viewSql() {
         StringBuilder sensor = new StringBuilder();
         StringBuilder api = new StringBuilder();
+        StringBuilder names = new StringBuilder();
         for (Column col : fieldColumns()) {
             String alias = CONTAINER_FIELDS.contains(col.field()) ? "c." : PROCESS_FIELDS.contains(col.field()) ? "p."
                     : PEER_FIELDS.contains(col.field()) ? "n." : "f.";
             sensor.append(sensor.isEmpty() ? "" : ", ");
             api.append(api.isEmpty() ? "" : ", ");
+            names.append(names.isEmpty() ? "" : ", ").append(col.name());
             if (col.field() == Fields.SESSION_ROOT) {
                 sensor.append("(p.proc_exec_id = s.session_root_exec_id) AS ").append(col.name());
                 api.append("(w.proc_exec_id = s.session_root_exec_id) AS ").append(col.name());
@@ -299,15 +309,20 @@ final class Schema {
             }
             api.append("w.").append(col.name());
         }
-        return "CREATE OR REPLACE VIEW " + EVENTS + " AS SELECT " + sensor + ", f." + RAW_BLOCK + ", f." + RAW_IDX
-                + ", CAST(NULL AS UTINYINT) AS " + STAGES
-                + " FROM " + FACTS + " f JOIN " + PROCESSES + " p ON p." + PKEY + " = f." + PKEY
-                + " JOIN " + CONTAINERS + " c ON c." + CKEY + " = p." + CKEY
-                + " JOIN " + PEERS + " n ON n." + NKEY + " = f." + NKEY
-                + " LEFT JOIN " + SESSION_PROCESSES + " sp ON sp.exec_id = p.proc_exec_id"
-                + " LEFT JOIN " + SESSIONS + " s ON s.session_id = sp.session_id"
-                + " UNION ALL SELECT " + api + ", w." + RAW_BLOCK + ", w." + RAW_IDX + ", w." + STAGES + " FROM " + WIDE + " w"
-                + " LEFT JOIN " + SESSION_PROCESSES + " sp ON sp.exec_id = w.proc_exec_id"
-                + " LEFT JOIN " + SESSIONS + " s ON s.session_id = coalesce(sp.session_id, w.ka_auditid)";
+        String tail = ", " + RAW_BLOCK + ", " + RAW_IDX + ", " + STAGES;
+        return List.of(
+                "CREATE OR REPLACE VIEW " + SENSOR_EVENTS + " AS SELECT " + sensor + ", f." + RAW_BLOCK + ", f." + RAW_IDX
+                        + ", CAST(NULL AS UTINYINT) AS " + STAGES + ", f." + PKEY + ", p." + CKEY + ", f." + NKEY
+                        + " FROM " + FACTS + " f JOIN " + PROCESSES + " p ON p." + PKEY + " = f." + PKEY
+                        + " JOIN " + CONTAINERS + " c ON c." + CKEY + " = p." + CKEY
+                        + " JOIN " + PEERS + " n ON n." + NKEY + " = f." + NKEY
+                        + " LEFT JOIN " + SESSION_PROCESSES + " sp ON sp.exec_id = p.proc_exec_id"
+                        + " LEFT JOIN " + SESSIONS + " s ON s.session_id = sp.session_id",
+                "CREATE OR REPLACE VIEW " + API_EVENTS + " AS SELECT " + api + ", w." + RAW_BLOCK + ", w." + RAW_IDX + ", w." + STAGES
+                        + " FROM " + WIDE + " w"
+                        + " LEFT JOIN " + SESSION_PROCESSES + " sp ON sp.exec_id = w.proc_exec_id"
+                        + " LEFT JOIN " + SESSIONS + " s ON s.session_id = coalesce(sp.session_id, w.ka_auditid)",
+                "CREATE OR REPLACE VIEW " + EVENTS + " AS SELECT " + names + tail + " FROM " + SENSOR_EVENTS
+                        + " UNION ALL SELECT " + names + tail + " FROM " + API_EVENTS);
     }
 }
