@@ -180,11 +180,20 @@ export function mount(container, ctx) {
     if (err instanceof ApiError && err.status === 400 && err.body.diagnostics) {
       filter.error(err, state.q ? 1 : 0);
       events.message('The filter has an error (shown under the filter bar). Fix it and press Enter.');
-      hist.clear();
+      clearCounts();
       return true;
     }
+    clearCounts();
     banner(err instanceof ApiError ? `The server answered ${err.status}: ${err.message}` : `Cannot reach the server: ${err.message}`);
     return true;
+  }
+
+  /** No numbers from an earlier query stay on screen next to an error. */
+  function clearCounts() {
+    hist.clear();
+    toggles.forEach(t => { t.querySelector('.n').textContent = ''; });
+    total.replaceChildren();
+    scopeTree.clear();
   }
 
   function renderControls() {
@@ -303,7 +312,7 @@ export function mount(container, ctx) {
     events.select(e);
   }
 
-  fields().then(f => {
+  const ready = fields().then(f => {
     catalogue = f.fields;
     filter.setCatalogue(catalogue);
     pane.setCatalogue(catalogue);
@@ -311,6 +320,7 @@ export function mount(container, ctx) {
 
   return {
     async update(params) {
+      await ready.catch(() => {});
       state = parseState(params);
       const key = stateParams({ ...state, sel: null }).toString();
       if (key !== dataKey) {

@@ -34,7 +34,7 @@ export function detail(onAdd, onClose) {
     if (types.get(field) === 'time') {
       return el('td', { class: 'v' }, isoNs(v), el('span', { class: 'h' }, String(v) + ' ns'));
     }
-    return el('td', { class: 'v' }, typeof v === 'string' ? v : JSON.stringify(v, (k, x) => typeof x === 'bigint' ? String(x) : x));
+    return el('td', { class: 'v' }, String(v));
   }
 
   return {
@@ -77,7 +77,8 @@ export function detail(onAdd, onClose) {
             actions(condition(k, v, t))));
         }
       }
-      body.replaceChildren(el('table', {}, el('tbody', {}, ...rows)));
+      body.replaceChildren(el('table', {}, el('colgroup', {}, el('col', { class: 'k' }), el('col', {}), el('col', { class: 'a' })),
+        el('tbody', {}, ...rows)));
     },
   };
 }

@@ -29,8 +29,10 @@ export function summary(e) {
     case 'exec':
       return [e['proc.cmdline'] || e['proc.exepath'] || proc];
     case 'exit': {
+      // Tetragon leaves out a zero status, so a missing code says nothing: show only what is known
       const code = e['proc.exit_code'];
-      return [proc, ' ', arrow('exited'), ' ', e['proc.exit_signal'] ? 'signal ' + e['proc.exit_signal'] : 'code ' + (code ?? '?')];
+      const how = e['proc.exit_signal'] ? 'signal ' + e['proc.exit_signal'] : code !== undefined && code !== null ? 'code ' + code : '';
+      return [proc, ' ', arrow('exited'), how ? ' ' + how : ''];
     }
     case 'connect': case 'close': {
       const p = peer(e);
@@ -150,6 +152,7 @@ export function table(onSelect, onMore) {
     /** Shows a message instead of rows (no events, an invalid filter). */
     message(text) {
       events = [];
+      loading = false;
       rows.replaceChildren();
       rows.style.height = '0px';
       message.textContent = text;

@@ -105,5 +105,6 @@ export function tree(onSelect, onBy) {
       render();
     },
     setBy(b) { by = b; render(); },
+    clear() { facets = null; render(); },
   };
 }
