@@ -140,6 +140,14 @@ class ActivityUiTest {
         assertThat(driver.findElements(By.cssSelector("#scope-tree .tnode[data-level=namespace]"))).hasSizeGreaterThan(3);
         assertThat(driver.findElements(By.cssSelector("#histogram rect"))).hasSizeGreaterThan(10);
         shot("activity");
+
+        // the next page through the API cursor
+        String before = driver.findElement(By.id("events-status")).getText();
+        assertThat(before).startsWith("500 of ");
+        driver.findElement(By.id("load-more")).click();
+        wait(d -> d.findElement(By.id("events-status")).getText().startsWith("1,000 of "));
+        scrollTable();
+        assertThat(rows()).hasSizeLessThan(100); // only the rows in view are in the page
     }
 
     @Test
@@ -162,8 +170,14 @@ class ActivityUiTest {
         shot("scope-billing");
 
         // the chip's × removes the scope
-        driver.findElement(By.cssSelector("#chips .chip button")).click();
-        wait(d -> !d.getCurrentUrl().contains("scope="));
+        driver.findElement(By.cssSelector("#chips .chip[data-level=namespace] button")).click();
+        wait(d -> !d.getCurrentUrl().contains("billing"));
+
+        // cluster > node > pod
+        driver.findElement(By.cssSelector(".tree-head [data-by=node]")).click();
+        waitForUrl("by=node");
+        wait(d -> !d.findElements(By.cssSelector("#scope-tree .tnode[data-level=node]")).isEmpty());
+        shot("scope-nodes");
     }
 
     @Test

@@ -81,6 +81,7 @@ export function histogram(groups, onZoom) {
     const step = STEPS.find(s => span / s <= Math.max(2, (W - PAD.left) / 110)) || STEPS[STEPS.length - 1];
     for (let t = Math.ceil(data.fromMs / step) * step; t <= data.toMs; t += step) {
       const x = xOf(t);
+      if (x < PAD.left - 1 || x > W - 22) continue; // a label cut by the edge says nothing
       axis.append(svg('line', { x1: x, x2: x, y1: PAD.top + plotH, y2: PAD.top + plotH + 4 }));
       const label = svg('text', { x, y: H - 4, 'text-anchor': 'middle' });
       label.textContent = tickLabel(t, step, span);

@@ -3,6 +3,17 @@
 import { el, num } from './format.js';
 
 const SHORT = { cluster: 'cl', namespace: 'ns', workload: 'wl', pod: 'pod', container: 'ctr', node: 'node' };
+// a workload is shown by name, its kind in the level column
+const KIND_SHORT = { Deployment: 'deploy', StatefulSet: 'sts', DaemonSet: 'ds', CronJob: 'cronjob', Job: 'job',
+  ReplicaSet: 'rs', Pod: 'pod' };
+
+function label(level, v) {
+  if (level === 'workload' && v !== null && v.includes('/')) {
+    const kind = v.slice(0, v.indexOf('/'));
+    return { tag: KIND_SHORT[kind] || kind.toLowerCase(), name: v.slice(v.indexOf('/') + 1) };
+  }
+  return { tag: SHORT[level] || '', name: v };
+}
 
 export function tree(onSelect, onBy) {
   const list = el('div', { role: 'tree', id: 'scope-tree' });
@@ -62,8 +73,8 @@ export function tree(onSelect, onBy) {
           'aria-selected': sel ? 'true' : 'false', title: v === null ? `no ${level}` : `${level} ${v}`,
         },
         el('span', { class: 'tw', 'data-toggle': k }, hasKids ? (open.has(k) ? '▾' : '▸') : ''),
-        el('span', { class: 'lv' }, SHORT[level] || ''),
-        el('span', { class: 'nm' + (v === null ? ' none' : '') }, v === null ? `(no ${level})` : v),
+        el('span', { class: 'lv' }, label(level, v).tag),
+        el('span', { class: 'nm' + (v === null ? ' none' : '') }, v === null ? `(no ${level})` : label(level, v).name),
         el('span', { class: 'bar' }, barFill(Number(r.count) / rootCount)),
         el('span', { class: 'ct' }, num(r.count)));
       }
