@@ -2,15 +2,13 @@ package io.podtrail.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.podtrail.cli.CliRunner;
+import io.podtrail.cli.SimulatedData;
 import io.podtrail.server.PodtrailServer;
 import io.podtrail.server.Role;
 import io.podtrail.server.ServerConfig;
 import io.podtrail.server.TokenStore;
-import io.podtrail.simulate.ClusterSimulator;
 import io.podtrail.simulate.SimulationConfig;
 import io.podtrail.simulate.Story;
-import io.podtrail.simulate.Truth;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,14 +76,8 @@ class ActivityUiTest {
         Path data = tmp.resolve("data");
         // half an hour ending a few minutes ago, so the default range (last 1 h) holds it all
         Instant end = Instant.now().minus(Duration.ofMinutes(3)).truncatedTo(ChronoUnit.SECONDS);
-        Truth truth = new ClusterSimulator(new SimulationConfig(11, 3, end.minus(Duration.ofMinutes(30)), Duration.ofMinutes(30), 12,
-                EnumSet.allOf(Story.class))).write(sim);
-        Files.createDirectories(data);
-        Files.writeString(data.resolve("podtrail.yaml"), "cluster:\n  name: demo\n  serviceCidrs: [10.96.0.0/12]\ntrusted:\n  cidrs: ["
-                + String.join(", ", truth.trustedCidrs()) + "]\n");
-        CliRunner.Result ingest = CliRunner.run("ingest", "--data", data.toString(), "--context", sim.resolve("snapshot.json").toString(),
-                sim.resolve("tetragon.jsonl").toString(), sim.resolve("k8s-audit.jsonl").toString());
-        assertThat(ingest.exitCode()).as(ingest.err()).isZero();
+        SimulatedData.ingest(new SimulationConfig(11, 3, end.minus(Duration.ofMinutes(30)), Duration.ofMinutes(30), 12,
+                EnumSet.allOf(Story.class)), sim, data, "demo");
         server = PodtrailServer.start(ServerConfig.defaults(data).withListen("127.0.0.1:0"));
         admin = Files.readString(data.resolve(TokenStore.ADMIN_TOKEN_FILE)).strip();
         frontend = new TokenStore(data).create(Role.ANALYST, List.of("frontend"), List.of()).secret();
