@@ -9,6 +9,7 @@ import io.podtrail.server.ServerConfig;
 import io.podtrail.server.TokenStore;
 import io.podtrail.simulate.SimulationConfig;
 import io.podtrail.simulate.Story;
+import io.podtrail.simulate.Truth;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,6 +68,7 @@ class ActivityUiTest {
     static ChromeDriver driver;
     static String admin;
     static String frontend;
+    static Truth truth;
 
     @BeforeAll
     static void start() throws IOException {
@@ -76,7 +78,7 @@ class ActivityUiTest {
         Path data = tmp.resolve("data");
         // half an hour ending a few minutes ago, so the default range (last 1 h) holds it all
         Instant end = Instant.now().minus(Duration.ofMinutes(3)).truncatedTo(ChronoUnit.SECONDS);
-        SimulatedData.ingest(new SimulationConfig(11, 3, end.minus(Duration.ofMinutes(30)), Duration.ofMinutes(30), 12,
+        truth = SimulatedData.ingest(new SimulationConfig(11, 3, end.minus(Duration.ofMinutes(30)), Duration.ofMinutes(30), 12,
                 EnumSet.allOf(Story.class)), sim, data, "demo");
         server = PodtrailServer.start(ServerConfig.defaults(data).withListen("127.0.0.1:0"));
         admin = Files.readString(data.resolve(TokenStore.ADMIN_TOKEN_FILE)).strip();
@@ -272,6 +274,39 @@ class ActivityUiTest {
         wait(d -> d.findElement(By.id("total")).getText().equals("0 events"));
         assertThat(rows()).isEmpty();
         assertThat(driver.getPageSource()).doesNotContain("billing-api");
+    }
+
+    @Test
+    void aLinkReproducesTheView() throws IOException {
+        // acceptance question 1 as a link: billing's outbound connections to unknown destinations, network only
+        String q = "evt.type = connect and peer.known = false";
+        Instant from = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+        Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String hash = "#/activity?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&from=" + from + "&to=" + to
+                + "&scope=" + URLEncoder.encode("[\"demo\",\"billing\"]", StandardCharsets.UTF_8) + "&off=commands,files,k8s";
+        signIn(admin, hash);
+        waitForRows();
+        assertThat(driver.findElement(By.id("filter")).getDomProperty("value")).isEqualTo(q);
+        assertThat(driver.findElement(By.cssSelector("#chips .chip[data-level=namespace]")).getText()).contains("billing");
+        assertThat(driver.findElement(By.cssSelector(".source[data-source=network]")).getDomAttribute("class")).doesNotContain("off");
+        assertThat(driver.findElement(By.cssSelector(".source[data-source=commands]")).getDomAttribute("class")).contains("off");
+        assertThat(driver.findElement(By.cssSelector("[data-range=custom]")).getDomAttribute("class")).contains("on");
+        assertThat(truth.unknownOutboundBilling()).isNotEmpty();
+        wait(d -> rows().size() == truth.unknownOutboundBilling().size());
+        for (Truth.Outbound o : truth.unknownOutboundBilling()) {
+            assertThat(rows()).anySatisfy(r -> assertThat(r.getText()).contains(o.pod(), o.dstIp() + ":" + o.dstPort(), "unknown"));
+        }
+        // the selected event is part of the link too
+        rows().get(0).click();
+        waitForUrl("sel=");
+        String link = driver.getCurrentUrl();
+        driver.get("about:blank");
+        driver.get(link);
+        WebElement detail = wait(ExpectedConditions.visibilityOfElementLocated(By.id("detail")));
+        assertThat(detail.findElement(By.cssSelector("tr[data-field='peer.known'] td.v")).getText()).isEqualTo("false");
+        driver.findElement(By.cssSelector("[data-range=custom]")).click();
+        assertThat(driver.findElement(By.id("range-from")).getDomProperty("value")).isEqualTo(from.toString().replace("Z", ".000Z"));
+        shot("link-unknown-outbound");
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

@@ -94,6 +94,7 @@ export function table(onSelect, onMore) {
       el('div', { title: e['k8s.pod.name'] ?? e['evt.hostname'] ?? '' },
         e['k8s.pod.name'] ?? (e['evt.hostname'] ? el('span', { class: 'muted' }, 'host ' + e['evt.hostname']) : '')),
       el('div', { class: 'what' }, ...summary(e)));
+      row.lastChild.title = row.lastChild.textContent;
       row.style.top = i * ROW + 'px';
       out.push(row);
     }
