@@ -124,7 +124,7 @@ export function filterBar(onApply, values) {
   return {
     element: box,
     setCatalogue(fields) { catalogue = fields; },
-    set(text) { if (document.activeElement !== input || !input.value) input.value = text; },
+    set(text) { input.value = text; },
     /** Shows the server's diagnostic under the filter; `offset` maps its position into the user's text. */
     error(err, offset) {
       const d = (err.body.diagnostics || [])[0];
