@@ -36,8 +36,8 @@ final class WebUi {
             "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8",
             "svg", "image/svg+xml");
-    /** Only this origin's scripts, styles and the API; no inline script, no framing. */
-    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    /** Only this origin's scripts, styles and the API; nothing inline, no framing. */
+    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
             + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
     private record Asset(byte[] body, String type, String etag) {

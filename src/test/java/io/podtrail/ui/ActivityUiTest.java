@@ -86,6 +86,7 @@ class ActivityUiTest {
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1600,1000",
                 "--disable-dev-shm-usage");
@@ -112,8 +113,15 @@ class ActivityUiTest {
     }
 
     @org.junit.jupiter.api.AfterEach
-    void screenshotOnFailure(org.junit.jupiter.api.TestInfo info) throws IOException {
+    void screenshotAndNoScriptErrors(org.junit.jupiter.api.TestInfo info) throws IOException {
         shot("last-" + info.getTestMethod().orElseThrow().getName());
+        // script errors and Content-Security-Policy violations; refused requests (401, 400) are expected answers
+        List<String> errors = driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .filter(l -> l.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(org.openqa.selenium.logging.LogEntry::getMessage)
+                .filter(m -> !m.contains("Failed to load resource: the server responded with a status of"))
+                .toList();
+        assertThat(errors).isEmpty();
     }
 
     // ------------------------------------------------------------------------------------------------ tests
@@ -125,6 +133,9 @@ class ActivityUiTest {
         driver.findElement(By.id("login")).click();
         WebElement error = wait(ExpectedConditions.visibilityOfElementLocated(By.id("login-error")));
         assertThat(error.getText()).contains("401", "unknown or revoked token");
+        // the browser's log is read (the check after each test relies on it): the refused request is in it
+        assertThat(driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll())
+                .anySatisfy(l -> assertThat(l.getMessage()).contains("status of 401"));
         shot("login-refused");
 
         type(By.id("token"), admin);
