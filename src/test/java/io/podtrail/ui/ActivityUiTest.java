@@ -262,6 +262,11 @@ class ActivityUiTest {
         filter.sendKeys("k8s.ns");
         WebElement menu = wait(ExpectedConditions.visibilityOfElementLocated(By.id("completions")));
         assertThat(menu.getText()).contains("k8s.ns.name");
+        // values of a field come from the scope tree
+        filter.sendKeys(Keys.TAB, "= ");
+        wait(d -> d.findElement(By.id("completions")).getText().contains("billing"));
+        assertThat(filter.getDomProperty("value")).isEqualTo("k8s.ns.name = ");
+        shot("filter-completion");
         filter.sendKeys(Keys.chord(Keys.CONTROL, "a"), "proc.name = tcpdump and k8s.nss.name = billing", Keys.ENTER);
         WebElement error = wait(ExpectedConditions.visibilityOfElementLocated(By.id("filter-error")));
         assertThat(error.getText()).contains("k8s.nss.name");

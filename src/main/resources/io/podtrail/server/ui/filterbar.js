@@ -60,7 +60,7 @@ export function filterBar(onApply, values) {
       if (!c.word && input.value.trim() && !/(\(|and|or|not)\s*$/.test(input.value.slice(0, c.caret))) list = [];
       else list = catalogue.filter(f => f.name.toLowerCase().includes(w))
         .sort((a, b) => (b.name.startsWith(w) - a.name.startsWith(w)))
-        .slice(0, 60).map(f => ({ text: f.name.replace('[ARG]', '['), label: f.name, hint: f.description }));
+        .slice(0, 60).map(f => ({ text: f.name.endsWith('[ARG]') ? f.name.replace('[ARG]', '[') : f.name + ' ', label: f.name, hint: f.description }));
       if (c.word) list.unshift(...KEYWORDS.filter(k => k.startsWith(w) && k !== w).map(k => ({ text: k + ' ', label: k, hint: '' })));
     } else if (c.kind === 'operator') {
       list = OPERATORS.filter(o => o.startsWith(w)).map(o => ({ text: o + ' ', label: o, hint: '' }));
