@@ -107,7 +107,7 @@ class ActivityUiTest {
 
     @BeforeEach
     void signedOut() {
-        driver.get(server.url() + "/");
+        driver.get(server.url() + "/ui/icon.svg"); // the origin, without starting the app
         driver.executeScript("sessionStorage.clear()");
         driver.get("about:blank");
     }
@@ -229,6 +229,13 @@ class ActivityUiTest {
         scrollTable();
         assertThat(rows()).allSatisfy(r -> assertThat(r.getDomAttribute("data-kind")).isNotIn("connect", "accept", "close"));
         shot("network-off");
+
+        for (String source : new String[]{"commands", "files", "k8s"}) {
+            driver.findElement(By.cssSelector("#sources .source[data-source=" + source + "]")).click();
+            waitForUrl(source);
+        }
+        wait(d -> d.findElement(By.cssSelector(".events .empty")).getText().contains("Every source is turned off"));
+        assertThat(rows()).isEmpty();
     }
 
     @Test

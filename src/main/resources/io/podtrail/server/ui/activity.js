@@ -247,9 +247,15 @@ export function mount(container, ctx) {
     const when = { from: isoMs(range.fromMs), to: isoMs(range.toMs) };
     const buckets = Math.max(30, Math.min(240, Math.floor((hist.element.clientWidth || 1200) / 8)));
     events.setLoading(true);
-    const pEvents = get('/api/v1/events', { filter: eventsFilter, ...when, limit: PAGE }, signal);
+    // with every source off nothing can match: no need to ask (the histogram still shows what is there)
+    const allOff = state.off.length === SOURCES.length;
+    const pEvents = allOff ? Promise.resolve({ events: [], next_cursor: null })
+      : get('/api/v1/events', { filter: eventsFilter, ...when, limit: PAGE }, signal);
     const pHist = get('/api/v1/histogram', { filter: compose(state.q, scopeConds), ...when, buckets, split: 'kind' }, signal);
-    const pFacets = get('/api/v1/facets', { filter: compose(state.q, [kinds]), ...when, by: state.by, max_pods: 50 }, signal);
+    const pFacets = allOff ? Promise.resolve({ by: state.by, levels: LEVELS[state.by], rows: [] })
+      : get('/api/v1/facets', { filter: compose(state.q, [kinds]), ...when, by: state.by, max_pods: 50 }, signal);
+    // the first failure is reported below; the others must not surface as unhandled rejections
+    for (const p of [pEvents, pHist, pFacets]) p.catch(() => {});
     try {
       const h = await pHist;
       const bySource = SOURCES.map(s => h.buckets.reduce((n, b) => n + s.kinds.reduce((m, k) => m + Number(b.by_kind[k] || 0), 0), 0));
@@ -262,13 +268,13 @@ export function mount(container, ctx) {
       const page = await pEvents;
       cursor = page.next_cursor;
       events.reset(page.events, !!cursor, shown);
-      if (!page.events.length) events.message('No events match this filter, scope and time range.');
+      if (allOff) events.message('Every source is turned off: turn one on to see its events.');
+      else if (!page.events.length) events.message('No events match this filter, scope and time range.');
       const f = await pFacets;
       rememberValues(f);
       scopeTree.set(f, state.scope, state.by);
     } catch (err) {
       failed(err);
-      [pEvents, pHist, pFacets].forEach(p => p.catch(() => {}));
     }
   }
 
@@ -282,6 +288,7 @@ export function mount(container, ctx) {
       cursor = page.next_cursor;
       events.append(page.events, !!cursor);
     } catch (err) {
+      if (err.name === 'AbortError') return; // a new query replaced this one, with its own cursor
       cursor = c;
       events.setLoading(false);
       failed(err);

@@ -33,6 +33,7 @@ export function parseJson(text) {
 }
 
 export async function get(path, params = {}, signal) {
+  if (!token()) throw new ApiError(401, { error: 'not signed in' });
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
     if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
