@@ -110,7 +110,6 @@ export function mount(container, ctx) {
   let cursor = null;
   let eventsFilter = '';
   let range = null;
-  let catalogue = [];
   let facetValues = new Map();
 
   const go = (changes, replace = false) => ctx.navigate(stateParams({ ...state, ...changes }), replace);
@@ -320,9 +319,8 @@ export function mount(container, ctx) {
   }
 
   const ready = fields().then(f => {
-    catalogue = f.fields;
-    filter.setCatalogue(catalogue);
-    pane.setCatalogue(catalogue);
+    filter.setCatalogue(f.fields);
+    pane.setCatalogue(f.fields);
   }).catch(err => failed(err));
 
   return {

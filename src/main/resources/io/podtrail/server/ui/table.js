@@ -109,7 +109,7 @@ export function table(onSelect, onMore) {
   function footer() {
     const shown = num(events.length);
     status.textContent = loading ? `${shown} events loaded, loading more…`
-      : total !== null ? `${shown} of ${num(total)} events loaded` : `${shown} events loaded`;
+      : total !== null ? `${shown} of ${num(total)} events loaded` : '';
     more.classList.toggle('hidden', !hasMore);
     more.disabled = loading;
   }
@@ -154,6 +154,7 @@ export function table(onSelect, onMore) {
     message(text) {
       events = [];
       loading = false;
+      total = null;
       rows.replaceChildren();
       rows.style.height = '0px';
       message.textContent = text;

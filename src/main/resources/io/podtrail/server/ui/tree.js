@@ -115,7 +115,6 @@ export function tree(onSelect, onBy) {
       for (let d = 0; d < scope.length; d++) open.add(key(scope.slice(0, d + 1)));
       render();
     },
-    setBy(b) { by = b; render(); },
     clear() { facets = null; render(); },
   };
 }
