@@ -111,8 +111,9 @@ final class DemoCommand implements Callable<Integer> {
                     tetragon, audit, server.store().count());
             out.printf("  ready in %.1f s%n%n", (System.nanoTime() - t0) / 1e9);
 
-            out.println("web UI: coming (not in this version); API: " + server.url() + "/api/v1/events");
+            out.println("web UI: " + server.url() + "/   (sign in with the admin token)");
             out.println("  admin token: " + token + "   (in " + tokenFile + ")");
+            out.println("  API: " + server.url() + "/api/v1/events");
             out.println("  curl -s -H 'Authorization: Bearer " + token + "' '" + server.url()
                     + "/api/v1/events?filter=proc.name%20%3D%20tcpdump&limit=5'");
             out.println();
@@ -131,6 +132,7 @@ final class DemoCommand implements Callable<Integer> {
             if (exit) {
                 return 0;
             }
+            out.printf("%nWeb UI: %s/  (sign in with the admin token %s)%n", server.url(), token);
             trickle(server, client);
             handedOver = true;
             return 0;

@@ -28,13 +28,14 @@ import java.util.Set;
  * what is queued and closes the trail.
  *
  * <p>Routes: ingest ({@link IngestApi}), reads ({@link QueryApi}), {@code /api/v1/openapi.json},
- * {@code /healthz}, {@code /readyz}, {@code /metrics} (the last four open, without a token).
+ * {@code /healthz}, {@code /readyz}, {@code /metrics} (the last four open, without a token), and the web UI's
+ * static files at {@code /} and {@code /ui/...} ({@link WebUi}, open: they hold no data).
  */
 public final class PodtrailServer implements AutoCloseable {
 
     private static final Set<String> KNOWN_PATHS = Set.of("/api/v1/ingest/k8s-audit", "/api/v1/ingest/falco",
             "/api/v1/ingest/tetragon", "/api/v1/ingest/events", "/api/v1/events", "/api/v1/facets", "/api/v1/histogram", "/api/v1/fields",
-            "/api/v1/openapi.json", "/healthz", "/readyz", "/metrics");
+            "/api/v1/openapi.json", "/healthz", "/readyz", "/metrics", "/");
 
     private final ServerConfig config;
     private final EventStore store;
@@ -108,11 +109,12 @@ public final class PodtrailServer implements AutoCloseable {
                 chain.proceed();
             } finally {
                 String p = req.path().path();
-                metrics.http(req.prologue().method().text(), KNOWN_PATHS.contains(p) ? p : "other", res.status().code());
+                metrics.http(req.prologue().method().text(), metricPath(p), res.status().code());
             }
         });
         ingest.routes(routing);
         query.routes(routing);
+        new WebUi().routes(routing);
         routing.get("/api/v1/openapi.json", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send(openapi);
@@ -142,6 +144,14 @@ public final class PodtrailServer implements AutoCloseable {
                     .build());
         }
         web = builder.build().start();
+    }
+
+    /** The path label of the request metrics: a known path, {@code /ui/*} for any UI file, else {@code other}. */
+    private static String metricPath(String p) {
+        if (KNOWN_PATHS.contains(p)) {
+            return p;
+        }
+        return p.startsWith("/ui/") ? "/ui/*" : "other";
     }
 
     private static byte[] resource(String name) {

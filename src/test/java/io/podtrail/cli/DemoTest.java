@@ -27,7 +27,7 @@ class DemoTest {
         String out = r.out();
         JsonNode truth = new ObjectMapper().readTree(data.resolve("simulated/truth.json").toFile());
 
-        assertThat(out).contains("web UI: coming", "/api/v1/events", "curl -s -H 'Authorization: Bearer ptk_",
+        assertThat(out).contains("web UI: http://", "/api/v1/events", "curl -s -H 'Authorization: Bearer ptk_",
                 Files.readString(data.resolve("admin.token")).strip(), "demo took ");
         String q1 = section(out, "== 1.", "== 2.");
         String q2 = section(out, "== 2.", "== 3.");

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.podtrail.event.Event;
 import io.podtrail.event.Fields;
 import io.podtrail.query.EventQuery;
-import io.podtrail.simulate.ClusterSimulator;
 import io.podtrail.simulate.SimulationConfig;
-import io.podtrail.simulate.Truth;
 import io.podtrail.store.EventStore;
 import io.podtrail.store.FacetCount;
 import io.podtrail.store.FacetQuery;
@@ -47,13 +45,7 @@ class FacetsHistogramTest {
         Path sim = tmp.resolve("sim");
         data = tmp.resolve("data");
         SimulationConfig config = SimulationConfig.defaults(5).withDuration(Duration.ofMinutes(10)).withEventsPerSecond(30);
-        Truth truth = new ClusterSimulator(config).write(sim);
-        Files.createDirectories(data);
-        Files.writeString(data.resolve("podtrail.yaml"), "cluster:\n  serviceCidrs: [10.96.0.0/12]\ntrusted:\n  cidrs: ["
-                + String.join(", ", truth.trustedCidrs()) + "]\n");
-        CliRunner.Result r = CliRunner.run("ingest", "--data", data.toString(), "--context", sim.resolve("snapshot.json").toString(),
-                sim.resolve("tetragon.jsonl").toString(), sim.resolve("k8s-audit.jsonl").toString());
-        assertThat(r.exitCode()).as(r.err()).isZero();
+        SimulatedData.ingest(config, sim, data, null);
         store = Stores.openExisting(data);
         all = new ArrayList<>();
         String cursor = null;

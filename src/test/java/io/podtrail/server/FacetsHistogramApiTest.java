@@ -1,12 +1,11 @@
 package io.podtrail.server;
 
 import io.podtrail.cli.CliRunner;
+import io.podtrail.cli.SimulatedData;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.podtrail.cli.Main;
-import io.podtrail.simulate.ClusterSimulator;
 import io.podtrail.simulate.SimulationConfig;
-import io.podtrail.simulate.Truth;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,12 +39,7 @@ class FacetsHistogramApiTest {
     static void start() throws IOException {
         Path sim = tmp.resolve("sim");
         data = tmp.resolve("data");
-        Truth truth = new ClusterSimulator(SimulationConfig.defaults(5).withDuration(Duration.ofMinutes(10)).withEventsPerSecond(30)).write(sim);
-        Files.createDirectories(data);
-        Files.writeString(data.resolve("podtrail.yaml"), "cluster:\n  serviceCidrs: [10.96.0.0/12]\ntrusted:\n  cidrs: ["
-                + String.join(", ", truth.trustedCidrs()) + "]\n");
-        assertThat(CliRemoteTest.cli("ingest", "--data", data.toString(), "--context", sim.resolve("snapshot.json").toString(),
-                sim.resolve("tetragon.jsonl").toString(), sim.resolve("k8s-audit.jsonl").toString()).exitCode()).isZero();
+        SimulatedData.ingest(SimulationConfig.defaults(5).withDuration(Duration.ofMinutes(10)).withEventsPerSecond(30), sim, data, null);
         server = PodtrailServer.start(ServerConfig.defaults(data).withListen("127.0.0.1:0"));
         api = new Api(server.url());
         admin = Files.readString(data.resolve("admin.token")).trim();

@@ -1,0 +1,346 @@
+// The Activity screen: filter bar, time range, histogram, source toggles, scope tree, events table and
+// detail pane. Its state is the URL's query part:
+//   q      the user's filter          range  15m | 1h | 24h | 7d (relative to now)   from, to  a custom range (ISO)
+//   by     workload | node            scope  the selected tree path, as a JSON array
+//   off    sources turned off         sel    podtrail.id of the event in the detail pane
+// The filter sent to the API is `(q) and SCOPE and podtrail.kind in (enabled kinds)`.
+import { get, fields, ApiError } from './api.js';
+import { el, isoMs, num, duration, quote } from './format.js';
+import { SOURCES } from './kinds.js';
+import { histogram } from './histogram.js';
+import { table } from './table.js';
+import { tree } from './tree.js';
+import { filterBar } from './filterbar.js';
+import { detail } from './detail.js';
+
+const RANGES = [
+  { id: '15m', ms: 15 * 60e3, label: '15 min' },
+  { id: '1h', ms: 3600e3, label: '1 h' },
+  { id: '24h', ms: 24 * 3600e3, label: '24 h' },
+  { id: '7d', ms: 7 * 86400e3, label: '7 d' },
+];
+const DEFAULT_RANGE = '1h';
+const PAGE = 500;
+const LEVELS = { workload: ['cluster', 'namespace', 'workload', 'pod', 'container'], node: ['cluster', 'node', 'pod'] };
+
+export function parseState(p) {
+  let scope = [];
+  try {
+    scope = JSON.parse(p.get('scope') || '[]');
+    if (!Array.isArray(scope)) scope = [];
+  } catch (e) {
+    scope = [];
+  }
+  const by = p.get('by') === 'node' ? 'node' : 'workload';
+  const from = p.get('from');
+  const to = p.get('to');
+  const custom = from && to && !isNaN(Date.parse(from)) && !isNaN(Date.parse(to));
+  return {
+    q: p.get('q') || '',
+    by,
+    scope: scope.slice(0, LEVELS[by].length),
+    range: custom ? null : (RANGES.some(r => r.id === p.get('range')) ? p.get('range') : DEFAULT_RANGE),
+    from: custom ? from : null,
+    to: custom ? to : null,
+    off: SOURCES.map(s => s.id).filter(id => (p.get('off') || '').split(',').includes(id)),
+    sel: p.get('sel') || null,
+  };
+}
+
+export function stateParams(s) {
+  const p = new URLSearchParams();
+  if (s.q) p.set('q', s.q);
+  if (s.range) p.set('range', s.range);
+  else { p.set('from', s.from); p.set('to', s.to); }
+  if (s.by !== 'workload') p.set('by', s.by);
+  if (s.scope.length) p.set('scope', JSON.stringify(s.scope));
+  if (s.off.length) p.set('off', s.off.join(','));
+  if (s.sel) p.set('sel', s.sel);
+  return p;
+}
+
+/** The filter condition of one level of a scope path (null: a missing value). */
+export function scopeCondition(by, level, v) {
+  const eq = (f, x) => `${f} = ${quote(x)}`;
+  const none = f => `not ${f} exists`;
+  switch (level) {
+    case 'cluster': return v === null ? none('k8s.cluster.name') : eq('k8s.cluster.name', v);
+    case 'namespace': return v === null ? none('k8s.ns.name') : eq('k8s.ns.name', v);
+    case 'workload': {
+      if (v === null) return none('k8s.workload.name');
+      const i = v.indexOf('/');
+      return `${eq('k8s.workload.kind', v.slice(0, i))} and ${eq('k8s.workload.name', v.slice(i + 1))}`;
+    }
+    case 'pod': {
+      if (v === null) return none('k8s.pod.name');
+      if (by === 'workload') return eq('k8s.pod.name', v);
+      const i = v.indexOf('/');
+      return `${eq('k8s.ns.name', v.slice(0, i))} and ${eq('k8s.pod.name', v.slice(i + 1))}`;
+    }
+    case 'container': return v === null ? none('container.name') : eq('container.name', v);
+    case 'node': return v === null ? 'not k8s.node.name exists and not evt.hostname exists'
+      : `(${eq('k8s.node.name', v)} or (not k8s.node.name exists and ${eq('evt.hostname', v)}))`;
+    default: throw new Error('unknown level ' + level);
+  }
+}
+
+function kindsCondition(off) {
+  if (!off.length) return null;
+  const kinds = SOURCES.filter(s => !off.includes(s.id)).flatMap(s => s.kinds);
+  return `podtrail.kind in (${kinds.join(', ')})`;
+}
+
+/** `(q) and part and ...`; the user's text comes first, after one "(", so a diagnostic's position - 1 is in it. */
+function compose(q, parts) {
+  return [q ? '(' + q + ')' : null, ...parts].filter(Boolean).join(' and ');
+}
+
+function timeRange(s) {
+  if (s.range) {
+    const to = Date.now();
+    return { fromMs: to - RANGES.find(r => r.id === s.range).ms, toMs: to };
+  }
+  return { fromMs: Date.parse(s.from), toMs: Date.parse(s.to) };
+}
+
+export function mount(container, ctx) {
+  let state = null;
+  let dataKey = null;
+  let request = null;
+  let cursor = null;
+  let eventsFilter = '';
+  let range = null;
+  let facetValues = new Map();
+
+  const go = (changes, replace = false) => ctx.navigate(stateParams({ ...state, ...changes }), replace);
+
+  const filter = filterBar(q => go({ q, sel: null }), f => facetValues.get(f) || []);
+  const hist = histogram(SOURCES, (fromMs, toMs) => go({ range: null, from: isoMs(fromMs), to: isoMs(toMs) }));
+  const scopeTree = tree(path => go({ scope: path, sel: null }), by => go({ by, scope: [], sel: null }));
+  const events = table(e => go({ sel: String(e['podtrail.id']) }, true), () => loadMore());
+  const pane = detail((cond, exclude) => {
+    const c = exclude ? 'not ' + cond : cond;
+    const q = state.q ? (/\bor\b/.test(state.q) ? `(${state.q}) and ${c}` : `${state.q} and ${c}`) : c;
+    go({ q });
+  }, () => go({ sel: null }, true));
+
+  const rangeButtons = RANGES.map(r => el('button', { 'data-range': r.id, onclick: () => go({ range: r.id, from: null, to: null }) }, r.label));
+  const fromInput = el('input', { id: 'range-from', spellcheck: 'false', 'aria-label': 'From (UTC)' });
+  const toInput = el('input', { id: 'range-to', spellcheck: 'false', 'aria-label': 'To (UTC)' });
+  const customBox = el('div', { class: 'custom-range hidden' }, fromInput, el('span', { class: 'muted' }, '→'), toInput,
+    el('button', { class: 'btn', id: 'range-apply', onclick: () => {
+      const a = Date.parse(fromInput.value), b = Date.parse(toInput.value);
+      if (isNaN(a) || isNaN(b) || b <= a) { banner('The custom range needs two UTC times, the first before the second (e.g. 2026-01-31T12:00:00Z).'); return; }
+      go({ range: null, from: isoMs(a), to: isoMs(b) });
+    } }, 'Apply'));
+  const customButton = el('button', { 'data-range': 'custom', onclick: () => {
+    customBox.classList.toggle('hidden');
+    fromInput.value = isoMs(range.fromMs);
+    toInput.value = isoMs(range.toMs);
+  } }, 'Custom');
+  const canGo = dir => !window.navigation || (dir < 0 ? navigation.canGoBack : navigation.canGoForward);
+  const back = el('button', { class: 'btn icon', id: 'back', title: 'Previous view (browser back)', onclick: () => history.back() }, '◀');
+  const forward = el('button', { class: 'btn icon', id: 'forward', title: 'Next view (browser forward)', onclick: () => history.forward() }, '▶');
+  const zoomOut = el('button', { class: 'btn', id: 'zoom-out', title: 'Show three times the range, centred', onclick: () => {
+    const w = range.toMs - range.fromMs;
+    go({ range: null, from: isoMs(range.fromMs - w), to: isoMs(Math.min(Date.now(), range.toMs + w)) });
+  } }, 'Zoom out');
+  const timebar = el('div', { class: 'timebar' }, back, forward,
+    el('div', { class: 'seg', id: 'ranges' }, ...rangeButtons, customButton), customBox, zoomOut);
+
+  const toggles = SOURCES.map(s => el('label', { class: 'source', 'data-source': s.id, title: s.kinds.join(', ') },
+    el('input', { type: 'checkbox', class: 'hidden', onchange: () => {
+      const off = state.off.includes(s.id) ? state.off.filter(x => x !== s.id) : [...state.off, s.id];
+      go({ off, sel: null });
+    } }),
+    el('span', { class: 'sw' }), s.label, el('span', { class: 'n' })));
+  toggles.forEach((t, i) => { t.querySelector('.sw').style.background = SOURCES[i].color; });
+  const rangeLabel = el('span', { class: 'range', id: 'range-label' });
+  const total = el('span', { class: 'total', id: 'total' });
+  const alertBox = el('div', { class: 'alert banner hidden', id: 'banner', role: 'alert' });
+  const body = el('div', { class: 'body' }, scopeTree.element, events.element);
+
+  const root = el('div', { class: 'activity' },
+    el('div', { class: 'toolbar' }, filter.element, timebar),
+    el('div', { class: 'strip' }, alertBox,
+      el('div', { class: 'strip-head' }, el('div', { class: 'sources', id: 'sources' }, ...toggles), rangeLabel, total),
+      hist.element),
+    body);
+  container.append(root);
+
+  function banner(text) {
+    alertBox.textContent = text || '';
+    alertBox.classList.toggle('hidden', !text);
+  }
+
+  function failed(err) {
+    if (err.name === 'AbortError') return true;
+    if (err instanceof ApiError && err.status === 401) { ctx.unauthorized(err); return true; }
+    if (err instanceof ApiError && err.status === 400 && err.body.diagnostics) {
+      filter.error(err, state.q ? 1 : 0);
+      events.message('The filter has an error (shown under the filter bar). Fix it and press Enter.');
+      clearCounts();
+      return true;
+    }
+    clearCounts();
+    banner(err instanceof ApiError ? `The server answered ${err.status}: ${err.message}` : `Cannot reach the server: ${err.message}`);
+    return true;
+  }
+
+  /** No numbers from an earlier query stay on screen next to an error. */
+  function clearCounts() {
+    hist.clear();
+    toggles.forEach(t => { t.querySelector('.n').textContent = ''; });
+    total.replaceChildren();
+    scopeTree.clear();
+  }
+
+  function renderControls() {
+    filter.set(state.q);
+    rangeButtons.forEach((b, i) => b.classList.toggle('on', RANGES[i].id === state.range));
+    customButton.classList.toggle('on', !state.range);
+    back.disabled = !canGo(-1);
+    forward.disabled = !canGo(1);
+    toggles.forEach((t, i) => {
+      const off = state.off.includes(SOURCES[i].id);
+      t.classList.toggle('off', off);
+      t.querySelector('input').checked = !off;
+      t.setAttribute('aria-pressed', off ? 'false' : 'true');
+    });
+    const levels = LEVELS[state.by];
+    filter.setChips(state.scope.map((v, i) => el('span', { class: 'chip', 'data-level': levels[i], title: scopeCondition(state.by, levels[i], v) },
+      el('span', { class: 'f' }, levels[i]), el('code', {}, v === null ? `(no ${levels[i]})` : v),
+      el('button', { title: 'Remove', 'aria-label': 'Remove ' + levels[i], onclick: () => go({ scope: state.scope.slice(0, i), sel: null }) }, '×'))));
+    rangeLabel.textContent = `${isoMs(range.fromMs)} → ${isoMs(range.toMs)}  (${duration(range.toMs - range.fromMs)})`;
+  }
+
+  function rememberValues(f) {
+    const m = new Map();
+    const add = (k, v) => { if (v) { if (!m.has(k)) m.set(k, new Set()); m.get(k).add(v); } };
+    for (const r of f.rows) {
+      r.path.forEach((v, i) => {
+        if (v === null) return;
+        const level = f.levels[i];
+        if (level === 'cluster') add('k8s.cluster.name', v);
+        else if (level === 'namespace') add('k8s.ns.name', v);
+        else if (level === 'workload') { add('k8s.workload.kind', v.split('/')[0]); add('k8s.workload.name', v.slice(v.indexOf('/') + 1)); }
+        else if (level === 'pod' && f.by === 'node') { add('k8s.ns.name', v.split('/')[0]); add('k8s.pod.name', v.slice(v.indexOf('/') + 1)); }
+        else if (level === 'pod') add('k8s.pod.name', v);
+        else if (level === 'container') add('container.name', v);
+        else if (level === 'node') { add('k8s.node.name', v); add('evt.hostname', v); }
+      });
+    }
+    facetValues = new Map([...m].map(([k, s]) => [k, [...s].sort()]));
+  }
+
+  async function load() {
+    if (request) request.abort();
+    request = new AbortController();
+    const signal = request.signal;
+    banner(null);
+    filter.clearError();
+    const levels = LEVELS[state.by];
+    const scopeConds = state.scope.map((v, i) => scopeCondition(state.by, levels[i], v));
+    const kinds = kindsCondition(state.off);
+    eventsFilter = compose(state.q, [...scopeConds, kinds]);
+    const when = { from: isoMs(range.fromMs), to: isoMs(range.toMs) };
+    const buckets = Math.max(30, Math.min(240, Math.floor((hist.element.clientWidth || 1200) / 8)));
+    events.setLoading(true);
+    // with every source off nothing can match: no need to ask (the histogram still shows what is there)
+    const allOff = state.off.length === SOURCES.length;
+    const pEvents = allOff ? Promise.resolve({ events: [], next_cursor: null })
+      : get('/api/v1/events', { filter: eventsFilter, ...when, limit: PAGE }, signal);
+    const pHist = get('/api/v1/histogram', { filter: compose(state.q, scopeConds), ...when, buckets, split: 'kind' }, signal);
+    const pFacets = allOff ? Promise.resolve({ by: state.by, levels: LEVELS[state.by], rows: [] })
+      : get('/api/v1/facets', { filter: compose(state.q, [kinds]), ...when, by: state.by, max_pods: 50 }, signal);
+    // the first failure is reported below; the others must not surface as unhandled rejections
+    for (const p of [pEvents, pHist, pFacets]) p.catch(() => {});
+    try {
+      const h = await pHist;
+      const bySource = SOURCES.map(s => h.buckets.reduce((n, b) => n + s.kinds.reduce((m, k) => m + Number(b.by_kind[k] || 0), 0), 0));
+      const enabled = new Set(SOURCES.filter(s => !state.off.includes(s.id)).map(s => s.id));
+      const shown = state.off.length ? bySource.reduce((n, c, i) => n + (enabled.has(SOURCES[i].id) ? c : 0), 0) : Number(h.total);
+      toggles.forEach((t, i) => { t.querySelector('.n').textContent = num(bySource[i]); });
+      total.replaceChildren(el('b', { class: 'num' }, num(shown)), ' events');
+      hist.set(h, enabled);
+      events.setTotal(shown);
+      const page = await pEvents;
+      cursor = page.next_cursor;
+      events.reset(page.events, !!cursor, shown);
+      if (allOff) events.message('Every source is turned off: turn one on to see its events.');
+      else if (!page.events.length) events.message('No events match this filter, scope and time range.');
+      const f = await pFacets;
+      rememberValues(f);
+      scopeTree.set(f, state.scope, state.by);
+    } catch (err) {
+      failed(err);
+    }
+  }
+
+  async function loadMore() {
+    if (!cursor) return;
+    const c = cursor;
+    cursor = null;
+    events.setLoading(true);
+    try {
+      const page = await get('/api/v1/events', { filter: eventsFilter, from: isoMs(range.fromMs), to: isoMs(range.toMs), limit: PAGE, cursor: c }, request.signal);
+      cursor = page.next_cursor;
+      events.append(page.events, !!cursor);
+    } catch (err) {
+      if (err.name === 'AbortError') return; // a new query replaced this one, with its own cursor
+      cursor = c;
+      events.setLoading(false);
+      failed(err);
+    }
+  }
+
+  async function showSelection() {
+    if (!state.sel) {
+      body.classList.remove('with-detail');
+      pane.element.remove();
+      events.select(null);
+      return;
+    }
+    let e = events.events().find(x => String(x['podtrail.id']) === state.sel);
+    if (!e) {
+      try {
+        const page = await get('/api/v1/events', { filter: `podtrail.id = ${state.sel}`, limit: 1 });
+        e = page.events[0];
+      } catch (err) {
+        failed(err);
+        return;
+      }
+    }
+    if (!e) { banner(`Event ${state.sel} is not in the trail (or not in your scope).`); return; }
+    pane.show(e);
+    if (!pane.element.isConnected) body.append(pane.element);
+    body.classList.add('with-detail');
+    events.select(e);
+  }
+
+  const ready = fields().then(f => {
+    filter.setCatalogue(f.fields);
+    pane.setCatalogue(f.fields);
+  }).catch(err => failed(err));
+
+  return {
+    async update(params) {
+      await ready.catch(() => {});
+      state = parseState(params);
+      const key = stateParams({ ...state, sel: null }).toString();
+      if (key !== dataKey) {
+        dataKey = key;
+        range = timeRange(state);
+        renderControls();
+        await load();
+      } else {
+        renderControls();
+      }
+      await showSelection();
+    },
+    destroy() {
+      if (request) request.abort();
+      root.remove();
+    },
+  };
+}
