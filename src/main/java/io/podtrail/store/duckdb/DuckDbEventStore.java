@@ -649,16 +649,19 @@ public final class DuckDbEventStore implements EventStore {
     public EventPage query(EventQuery query) {
         ensureOpen();
         SqlFragment filter = compiler.compile(query.filter());
-        SqlFragment hints = compiler == FilterCompiler.EMPTY_ONLY ? SqlFragment.TRUE : Pushdown.hints(query.filter());
+        boolean plan = compiler != FilterCompiler.EMPTY_ONLY;
+        SqlFragment hints = plan ? Pushdown.hints(query.filter()) : SqlFragment.TRUE;
+        SqlFragment apiHints = plan ? Pushdown.apiHints(query.filter()) : SqlFragment.TRUE;
         long[] cursor = query.cursor() == null ? null : decodeCursor(query.cursor());
-        if (query.fromNs() != null) {
-            return page(query, filter, hints, cursor, query.fromNs());
+        if (query.fromNs() != null || hints != SqlFragment.TRUE) {
+            // bounded, or selective through the dimensions' keys: one statement is enough
+            return page(query, filter, hints, apiHints, cursor, null);
         }
         // Newest first without a lower bound: look at the last hour, then 16x wider, until the page is full or
         // the window covers the whole trail (facts arrive roughly in time order, so zone maps skip the rest).
         long[] range = timeRange();
         if (range == null) {
-            return page(query, filter, hints, cursor, null);
+            return page(query, filter, hints, apiHints, cursor, null);
         }
         long top = range[1] + 1;
         if (query.toNs() != null) {
@@ -670,9 +673,9 @@ public final class DuckDbEventStore implements EventStore {
         for (long width = 3_600_000_000_000L; ; width = width > Long.MAX_VALUE / 16 ? Long.MAX_VALUE : width * 16) {
             long lo = top - width;
             if (lo <= range[0] || width == Long.MAX_VALUE || lo > top) {
-                return page(query, filter, hints, cursor, null);
+                return page(query, filter, hints, apiHints, cursor, null);
             }
-            EventPage p = page(query, filter, hints, cursor, lo);
+            EventPage p = page(query, filter, hints, apiHints, cursor, lo);
             if (p.nextCursor() != null) {
                 return p;
             }
@@ -680,10 +683,11 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     /** One page with an optional extra lower bound: the sensor and API sides each sorted and cut, then merged. */
-    private EventPage page(EventQuery query, SqlFragment filter, SqlFragment hints, long[] cursor, Long lowerBound) {
+    private EventPage page(EventQuery query, SqlFragment filter, SqlFragment hints, SqlFragment apiHints, long[] cursor,
+                           Long lowerBound) {
         List<Object> params = new ArrayList<>();
         String sensor = side(Schema.SENSOR_EVENTS, query, filter, hints, cursor, lowerBound, params);
-        String api = side(Schema.API_EVENTS, query, filter, SqlFragment.TRUE, cursor, lowerBound, params);
+        String api = side(Schema.API_EVENTS, query, filter, apiHints, cursor, lowerBound, params);
         String sql = "SELECT " + selectFields + " FROM ((" + sensor + ") UNION ALL (" + api
                 + ")) ORDER BY evt_time DESC, podtrail_id DESC LIMIT ?";
         params.add((long) query.limit() + 1);
