@@ -47,27 +47,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * openssl needed): a CA, server certificates for 127.0.0.1/localhost, client certificates; PEM files for the
  * server; {@link SSLContext}s for the JDK's HTTP client.
  */
-final class TestPki {
+public final class TestPki {
 
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
     /** A certificate and its key. */
-    record Issued(X509Certificate cert, PrivateKey key, X509Certificate issuer) {
+    public record Issued(X509Certificate cert, PrivateKey key, X509Certificate issuer) {
         /** The certificate chain as PEM (leaf, then the CA). */
-        String chainPem() {
+        public String chainPem() {
             return pem(cert) + (issuer == null ? "" : pem(issuer));
         }
     }
 
     /** A CA that signs server and client certificates. */
-    static final class Ca {
+    public static final class Ca {
         final Issued self;
 
         private Ca(Issued self) {
             this.self = self;
         }
 
-        static Ca create(String name) {
+        public static Ca create(String name) {
             KeyPair kp = ec();
             X500Name dn = new X500Name("CN=" + name + ",O=Podtrail tests");
             try {
@@ -82,17 +82,17 @@ final class TestPki {
             }
         }
 
-        X509Certificate cert() {
+        public X509Certificate cert() {
             return self.cert;
         }
 
         /** A server certificate for 127.0.0.1 and localhost; {@code rsa} for an RSA key (else EC P-256). */
-        Issued server(boolean rsa) {
+        public Issued server(boolean rsa) {
             return issue("CN=podtrail-test-server", rsa ? rsa() : ec(), KeyPurposeId.id_kp_serverAuth, true);
         }
 
         /** A client certificate, as a sensor's. */
-        Issued client(String cn) {
+        public Issued client(String cn) {
             return issue("CN=" + cn + ",O=Podtrail tests", ec(), KeyPurposeId.id_kp_clientAuth, false);
         }
 
@@ -118,7 +118,7 @@ final class TestPki {
     }
 
     /** Key formats a PEM private key file may have. */
-    enum KeyFormat {
+    public enum KeyFormat {
         /** {@code BEGIN PRIVATE KEY}. */
         PKCS8,
         /** {@code BEGIN RSA PRIVATE KEY} (or EC PRIVATE KEY for an EC key), as {@code openssl genrsa -traditional} writes. */
@@ -126,7 +126,7 @@ final class TestPki {
     }
 
     /** Writes the server's chain and key as PEM files into {@code dir}; returns {cert, key}. */
-    static Path[] writeServerPem(Path dir, Issued server, KeyFormat format) {
+    public static Path[] writeServerPem(Path dir, Issued server, KeyFormat format) {
         try {
             Path cert = dir.resolve("tls.crt");
             Path key = dir.resolve("tls.key");
@@ -153,7 +153,7 @@ final class TestPki {
     }
 
     /** An SSL context trusting {@code trusted} (null: the JDK's default CAs), presenting {@code client} if not null. */
-    static SSLContext context(Ca trusted, Issued client) {
+    public static SSLContext context(Ca trusted, Issued client) {
         return context(trusted, client, false);
     }
 
@@ -162,7 +162,7 @@ final class TestPki {
      * not among the CAs the server asks for, as OpenSSL-based clients (curl, Fluent Bit, Falco) do. The JDK's own
      * key manager sends no certificate then.
      */
-    static SSLContext context(Ca trusted, Issued client, boolean always) {
+    public static SSLContext context(Ca trusted, Issued client, boolean always) {
         try {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             if (trusted == null) {
