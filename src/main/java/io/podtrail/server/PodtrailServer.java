@@ -151,6 +151,11 @@ public final class PodtrailServer implements AutoCloseable {
             builder.tls(tls.build());
         }
         web = builder.build().start();
+        if (web.port() <= 0) {
+            // Helidon logs a failed bind (address in use) and answers port -1 instead of throwing
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
+                    + " (address in use or not available)");
+        }
     }
 
     private static byte[] resource(String name) {

@@ -108,9 +108,7 @@ public final class IngestLoadBenchmark {
         // 2. The file pipeline (podtrail ingest), the baseline without HTTP.
         if (file) {
             loads.add(load());
-            var r = IngestBenchmark.ingest(work, "tetragon", tetragon, snapshot, truth.trustedCidrs());
-            runs.add(new Run("podtrail ingest FILE (no HTTP)", "-", "-", r.events(), r.seconds(), 0, null, 0, ""));
-            IngestBenchmark.deleteTree(work.resolve("trail-tetragon"));
+            runs.add(file(work, tetragon, snapshot, truth.trustedCidrs(), "podtrail ingest FILE (no HTTP)"));
         }
 
         // 3. The HTTP endpoint, for each batch size and number of clients.
@@ -129,9 +127,7 @@ public final class IngestLoadBenchmark {
         // The file pipeline again: on a shared machine the load drifts during a run, and the two file rows show how much.
         if (file) {
             loads.add(load());
-            var r = IngestBenchmark.ingest(work, "tetragon", tetragon, snapshot, truth.trustedCidrs());
-            runs.add(new Run("podtrail ingest FILE (no HTTP), again", "-", "-", r.events(), r.seconds(), 0, null, 0, ""));
-            IngestBenchmark.deleteTree(work.resolve("trail-tetragon"));
+            runs.add(file(work, tetragon, snapshot, truth.trustedCidrs(), "podtrail ingest FILE (no HTTP), again"));
         }
 
         // 4. PostgreSQL COPY of the same normalized rows over TCP on 127.0.0.1.
@@ -154,6 +150,13 @@ public final class IngestLoadBenchmark {
         Files.writeString(out, table);
         IngestBenchmark.log("written to %s", out);
         IngestBenchmark.deleteTree(work);
+    }
+
+    /** The file through {@code podtrail ingest}'s pipeline into a fresh trail (as {@link IngestBenchmark}). */
+    private static Run file(Path work, Path tetragon, Path snapshot, List<String> trusted, String name) throws Exception {
+        var r = IngestBenchmark.ingest(work, "tetragon", tetragon, snapshot, trusted);
+        IngestBenchmark.deleteTree(work.resolve("trail-tetragon"));
+        return new Run(name, "-", "-", r.events(), r.seconds(), 0, null, 0, "");
     }
 
     /** The file cut into request bodies of {@code batch} lines (not timed), at most {@code max} of them. */

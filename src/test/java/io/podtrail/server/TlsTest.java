@@ -90,6 +90,20 @@ class TlsTest {
         }
     }
 
+    /** Helidon does not throw when the port is taken; the server must, so that callers (the demo) can fall back. */
+    @Test
+    void aTakenPortFailsTheStart() throws IOException {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertThatThrownBy(() -> PodtrailServer.start(ServerConfig.defaults(dir.resolve("data"))
+                    .withListen("127.0.0.1:" + taken.getLocalPort())))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+        // the data directory is released: a second start on another port works
+        try (PodtrailServer s = PodtrailServer.start(ServerConfig.defaults(dir.resolve("data")).withListen("127.0.0.1:0"))) {
+            assertThat(s.port()).isPositive();
+        }
+    }
+
     @Test
     void configFileTlsPathsAreRelativeToTheFileAndClientCaNeedsCertAndKey() throws IOException {
         Path etc = Files.createDirectories(dir.resolve("etc"));
