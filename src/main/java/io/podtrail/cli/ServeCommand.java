@@ -62,7 +62,8 @@ final class ServeCommand implements Callable<Integer> {
         server.createdAdminToken().ifPresent(p -> System.out.println(
                 "podtrail serve: created an admin token in " + p.toAbsolutePath() + " (mode 0600); "
                         + "create others with 'podtrail token create'"));
-        System.out.println("podtrail serve: listening on " + server.url() + " (data " + c.dataDir().toAbsolutePath() + ")");
+        System.out.println("podtrail serve: listening on " + server.url() + " (data " + c.dataDir().toAbsolutePath() + ")"
+                + (c.mutualTls() ? "; ingest needs a client certificate signed by a CA in " + c.tlsClientCa() : ""));
         System.out.flush();
         stopped.await();
         return 0;

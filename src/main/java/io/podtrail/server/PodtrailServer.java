@@ -2,6 +2,7 @@ package io.podtrail.server;
 
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -101,7 +102,8 @@ public final class PodtrailServer implements AutoCloseable {
 
     private void listen() {
         byte[] openapi = resource("openapi.json");
-        IngestApi ingest = new IngestApi(tokens, committer, context.enricher(), rejected, metrics, config.maxBodyBytes());
+        IngestApi ingest = new IngestApi(tokens, committer, context.enricher(), rejected, metrics, config.maxBodyBytes(),
+                config.mutualTls());
         QueryApi query = new QueryApi(tokens, store, access, config.maxQueryLimit());
         HttpRouting.Builder routing = HttpRouting.builder();
         routing.addFilter((chain, req, res) -> {
@@ -138,12 +140,24 @@ public final class PodtrailServer implements AutoCloseable {
                 .maxConcurrentRequests(config.maxConcurrentRequests())
                 .addRouting(routing);
         if (config.tls()) {
-            builder.tls(Tls.builder()
+            var tls = Tls.builder()
                     .privateKey(k -> k.pem(p -> p.key(Resource.create(config.tlsKey()))))
-                    .privateKeyCertChain(k -> k.pem(p -> p.certChain(Resource.create(config.tlsCert()))))
-                    .build());
+                    .privateKeyCertChain(k -> k.pem(p -> p.certChain(Resource.create(config.tlsCert()))));
+            if (config.mutualTls()) {
+                // OPTIONAL, not REQUIRED: every client is asked for a certificate and one that the CAs do not
+                // sign fails the handshake, but probes (the kubelet sends none), metrics scrapers and analysts
+                // may connect without one; IngestApi refuses ingest requests on a connection without one.
+                tls.trust(k -> k.pem(p -> p.certificates(Resource.create(config.tlsClientCa()))))
+                        .clientAuth(TlsClientAuth.OPTIONAL);
+            }
+            builder.tls(tls.build());
         }
         web = builder.build().start();
+        if (web.port() <= 0) {
+            // Helidon logs a failed bind (address in use) and answers port -1 instead of throwing
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
+                    + " (address in use or not available)");
+        }
     }
 
     /** The path label of the request metrics: a known path, {@code /ui/*} for any UI file, else {@code other}. */
