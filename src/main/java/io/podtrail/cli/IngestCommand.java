@@ -44,6 +44,9 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--cluster", paramLabel = "NAME", description = "Cluster name for --context snapshots (default: from podtrail.yaml, else 'default').")
     String cluster;
 
+    @Mixin
+    RulesOptions rulesOptions;
+
     @Parameters(arity = "0..*", paramLabel = "FILE|DIR", description = "Files or directories (recursively); .gz files are decompressed.")
     List<Path> inputs = new ArrayList<>();
 
@@ -54,6 +57,7 @@ final class IngestCommand implements Callable<Integer> {
         PrintStream err = System.err;
         long start = System.nanoTime();
         IngestSummary s;
+        io.podtrail.detect.RuleEngine detector;
         if (inputs.isEmpty() && contexts.isEmpty()) {
             throw new IllegalArgumentException("nothing to ingest: give FILE|DIR arguments and/or --context FILE");
         }
@@ -62,8 +66,10 @@ final class IngestCommand implements Callable<Integer> {
                 SnapshotReader.Result r = cluster == null ? context.loadSnapshot(snapshot) : context.loadSnapshot(snapshot, cluster);
                 System.out.printf("context: %,d objects from %s (%,d history records)%n", r.objects(), snapshot, r.records());
             }
+            detector = io.podtrail.detect.RuleEngine.of(rulesOptions.load(err));
             try (EventStore store = Stores.open(data);
-                 IngestPipeline pipeline = new IngestPipeline(store, context.enricher(), data.resolve("rejected"), batch)) {
+                 IngestPipeline pipeline = new IngestPipeline(new io.podtrail.pipeline.TrailWriter(store,
+                         io.podtrail.correlate.Correlator.NONE, detector), context.enricher(), data.resolve("rejected"), batch)) {
                 s = pipeline.ingestPaths(inputs, fmt, progressBar(err));
             }
             printEnrichment(context.enricher().stats());
@@ -89,6 +95,9 @@ final class IngestCommand implements Callable<Integer> {
         if (s.rejectedFile() != null) {
             out.println("rejected records kept in " + s.rejectedFile());
         }
+        io.podtrail.detect.Detector.Stats ds = detector.stats();
+        out.printf("policies   %,d rules, %,d policy events raised (podtrail policy-events)%n", detector.rules().size(),
+                ds.policyEvents());
         return 0;
     }
 

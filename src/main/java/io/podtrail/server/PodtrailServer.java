@@ -31,7 +31,7 @@ import java.util.Set;
 public final class PodtrailServer implements AutoCloseable {
 
     private static final Set<String> KNOWN_PATHS = Set.of("/api/v1/ingest/k8s-audit", "/api/v1/ingest/falco",
-            "/api/v1/ingest/tetragon", "/api/v1/ingest/events", "/api/v1/events", "/api/v1/facets", "/api/v1/histogram", "/api/v1/fields",
+            "/api/v1/ingest/tetragon", "/api/v1/ingest/events", "/api/v1/events", "/api/v1/policy-events", "/api/v1/facets", "/api/v1/histogram", "/api/v1/fields",
             "/api/v1/openapi.json", "/healthz", "/readyz", "/metrics");
 
     private final ServerConfig config;
@@ -45,7 +45,9 @@ public final class PodtrailServer implements AutoCloseable {
     private final Optional<Path> createdAdminToken;
     private WebServer web;
 
-    private PodtrailServer(ServerConfig config) {
+    private final io.podtrail.detect.RuleEngine detector;
+
+    private PodtrailServer(ServerConfig config, io.podtrail.detect.RuleSet rules) {
         this.config = config;
         try {
             Files.createDirectories(config.dataDir());
@@ -61,8 +63,10 @@ public final class PodtrailServer implements AutoCloseable {
             store.close();
             throw new IllegalArgumentException("cannot load the Kubernetes context in " + config.dataDir() + ": " + e.getMessage(), e);
         }
-        this.committer = new GroupCommitter(io.podtrail.pipeline.TrailWriter.storeOnly(store), config.queueRequests(), config.queueEvents(),
-                config.commitEvents(), metrics);
+        this.detector = io.podtrail.detect.RuleEngine.of(rules);
+        metrics.policies(detector);
+        this.committer = new GroupCommitter(new io.podtrail.pipeline.TrailWriter(store, io.podtrail.correlate.Correlator.NONE,
+                detector), config.queueRequests(), config.queueEvents(), config.commitEvents(), metrics);
         this.access = new AccessLog(config.dataDir().resolve("access.log"));
         this.rejected = new RejectedLog(config.dataDir().resolve("rejected"));
     }
@@ -82,7 +86,12 @@ public final class PodtrailServer implements AutoCloseable {
 
     /** Opens everything and starts listening. */
     public static PodtrailServer start(ServerConfig config) {
-        PodtrailServer s = new PodtrailServer(config);
+        return start(config, io.podtrail.detect.RuleLoader.load(io.podtrail.detect.DefaultRules.file()));
+    }
+
+    /** Starts with these rules (instead of the default policy set). */
+    public static PodtrailServer start(ServerConfig config, io.podtrail.detect.RuleSet rules) {
+        PodtrailServer s = new PodtrailServer(config, rules);
         try {
             s.listen();
         } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import io.podtrail.query.Condition.Target;
 import io.podtrail.query.Condition.Test;
 import io.podtrail.query.Filter;
 import io.podtrail.query.FilterEvaluator;
+import io.podtrail.query.FilterResolver;
 import io.podtrail.query.IpNumbers;
 import io.podtrail.query.Op;
 import java.util.ArrayList;
@@ -44,11 +45,23 @@ public final class DuckDbFilterSql {
      * Filter text to SQL for the store; an invalid filter is an IllegalArgumentException whose message shows the
      * filter with a caret under each problem (what the CLI and the HTTP API print).
      */
-    public static final FilterCompiler TEXT_COMPILER = text -> {
-        try {
-            return compile(Filter.compile(text));
-        } catch (io.podtrail.query.FilterException e) {
-            throw new IllegalArgumentException("invalid filter\n" + e.render(text));
+    public static final FilterCompiler TEXT_COMPILER = new FilterCompiler() {
+        @Override
+        public SqlFragment compile(String text) {
+            try {
+                return DuckDbFilterSql.compile(Filter.compile(text));
+            } catch (io.podtrail.query.FilterException e) {
+                throw new IllegalArgumentException("invalid filter\n" + e.render(text));
+            }
+        }
+
+        @Override
+        public SqlFragment compilePolicyFeed(String text) {
+            try {
+                return DuckDbFilterSql.compile(Filter.compilePolicyFeed(text));
+            } catch (io.podtrail.query.FilterException e) {
+                throw new IllegalArgumentException("invalid filter\n" + e.render(text));
+            }
         }
     };
 
@@ -91,8 +104,27 @@ public final class DuckDbFilterSql {
                 case IP -> ipTest(t);
                 case STRING_LIST -> listTest(t, f.column());
                 case STRING_MAP -> f.column() + " IS NOT NULL"; // only exists is allowed on maps
-                default -> scalarTest(t, () -> value(t.target()));
+                default -> f == Fields.PROC_ANAME && t.target().arg() == null ? anyAncestor(t)
+                        : scalarTest(t, () -> value(t.target()));
             };
+        }
+
+        /** proc.aname without an index: some ancestor passes (see FilterEvaluator). */
+        private String anyAncestor(Test t) {
+            String list = "(CASE WHEN len(" + Fields.ANCESTORS.column() + ") > 0 THEN " + Fields.ANCESTORS.column()
+                    + " WHEN " + Fields.PROC_PNAME.column() + " IS NOT NULL THEN [" + Fields.PROC_PNAME.column() + "] END)";
+            if (t.op() == Op.EXISTS) {
+                return list + " IS NOT NULL";
+            }
+            boolean ne = t.op() == Op.NE;
+            Test each = ne ? new Test(t.target(), Op.EQ, t.values()) : t;
+            String x = switch (t.target().transform()) {
+                case NONE, TEXT -> "x";
+                case LOWER -> "lower(x)";
+                case UPPER -> "upper(x)";
+            };
+            String any = "(len(list_filter(" + list + ", lambda x: " + scalarTest(each, () -> x) + ")) > 0)";
+            return ne ? "(" + list + " IS NOT NULL AND NOT " + any + ")" : any;
         }
 
         // --- scalar values: STRING, LONG, TIME, BOOL ---
@@ -104,6 +136,7 @@ public final class DuckDbFilterSql {
                 case NONE -> v;
                 case LOWER -> "lower(" + v + ")";
                 case UPPER -> "upper(" + v + ")";
+                case TEXT -> "CAST(" + v + " AS VARCHAR)";
             };
         }
 
@@ -122,6 +155,19 @@ public final class DuckDbFilterSql {
             if (f == Fields.K8S_POD_LABEL) {
                 return bind("map_extract_value(" + Fields.K8S_POD_LABELS.column() + ", ?)", t.arg());
             }
+            if (f == Fields.PROC_ANAME) {
+                return Fields.ANCESTORS.column() + "[" + Integer.parseInt(t.arg()) + "]";
+            }
+            if (f == Fields.EVT_ARG) {
+                return bind("map_extract_value(" + Fields.ARGS.column() + ", ?)", t.arg());
+            }
+            if (FilterResolver.isPolicyField(f)) {
+                return f.column(); // a column of the policy-events feed's query
+            }
+            String syscall = syscallField(f);
+            if (syscall != null) {
+                return syscall;
+            }
             String fdName = Fields.FD_NAME.column();
             String isFile = KIND + " = '" + EventKind.FILE.label() + "'";
             if (f == Fields.FD_DIRECTORY) {
@@ -139,6 +185,66 @@ public final class DuckDbFilterSql {
                 return side(Fields.FD_SPORT.column(), Fields.FD_CPORT.column(), false);
             }
             throw new IllegalArgumentException("no SQL for field " + f.name());
+        }
+
+        /** The Falco syscall fields derived from kind, type and arguments (as FilterEvaluator computes them). */
+        private static String syscallField(Field f) {
+            String args = Fields.ARGS.column();
+            String conn = KIND + " IN ('" + EventKind.NETWORK_CONNECT.label() + "', '" + EventKind.NETWORK_ACCEPT.label()
+                    + "', '" + EventKind.NETWORK_CLOSE.label() + "')";
+            String file = KIND + " = '" + EventKind.FILE.label() + "'";
+            String rawres = "coalesce(TRY_CAST(map_extract_value(" + args + ", 'res') AS BIGINT), CASE WHEN " + KIND + " IN ("
+                    + quoted(FilterEvaluator.RESULT_KINDS.stream().sorted().toList()) + ") THEN CAST(0 AS BIGINT) END)";
+            String ip = "coalesce(" + Fields.FD_SIP.column() + ", " + Fields.FD_CIP.column() + ")";
+            String type = Fields.TYPE.column();
+            String flags = "coalesce(map_extract_value(" + args + ", 'flags'), '')";
+            if (f == Fields.EVT_NUM) {
+                return "CAST(1 AS BIGINT)";
+            }
+            if (f == Fields.EVT_DIR) {
+                return "(CASE WHEN " + KIND + " <> '" + EventKind.K8S_API.label() + "' THEN '<' END)";
+            }
+            if (f == Fields.EVT_RAWRES) {
+                return rawres;
+            }
+            if (f == Fields.EVT_RES) {
+                return "(CASE WHEN " + rawres + " >= 0 THEN 'SUCCESS' ELSE CAST(" + rawres + " AS VARCHAR) END)";
+            }
+            if (f == Fields.EVT_IS_OPEN_WRITE || f == Fields.EVT_IS_OPEN_READ) {
+                boolean write = f == Fields.EVT_IS_OPEN_WRITE;
+                List<String> has = new ArrayList<>();
+                for (String flag : write ? FilterEvaluator.WRITE_FLAGS : FilterEvaluator.READ_FLAGS) {
+                    has.add("contains(" + flags + ", '" + flag + "')");
+                }
+                return "(CASE WHEN NOT COALESCE(" + file + ", FALSE) THEN NULL WHEN " + type + " IS NULL THEN FALSE WHEN "
+                        + type + " = '" + (write ? "write" : "read") + "' THEN TRUE WHEN " + type + " NOT IN ("
+                        + quoted(FilterEvaluator.OPEN_TYPES.stream().sorted().toList()) + ") THEN FALSE ELSE ("
+                        + String.join(" OR ", has) + ") END)";
+            }
+            if (f == Fields.FD_TYPECHAR || f == Fields.FD_TYPE) {
+                boolean chr = f == Fields.FD_TYPECHAR;
+                return "(CASE WHEN " + file + " THEN '" + (chr ? "f" : "file") + "' WHEN " + conn + " THEN CASE WHEN contains("
+                        + ip + ", ':') THEN '" + (chr ? "6" : "ipv6") + "' ELSE '" + (chr ? "4" : "ipv4") + "' END END)";
+            }
+            if (f == Fields.FD_SOCKFAMILY) {
+                return "(CASE WHEN " + conn + " THEN 'ip' END)";
+            }
+            if (f == Fields.FD_NUM) {
+                return "(CASE WHEN " + file + " OR " + conn + " THEN coalesce(TRY_CAST(map_extract_value(" + args
+                        + ", 'fd') AS BIGINT), CAST(0 AS BIGINT)) END)";
+            }
+            if (f == Fields.FD_CONNECTED) {
+                return "(CASE WHEN " + conn + " THEN " + KIND + " IN ('" + EventKind.NETWORK_CONNECT.label() + "', '"
+                        + EventKind.NETWORK_ACCEPT.label() + "') END)";
+            }
+            if (f == Fields.FD_NAME_CHANGED) {
+                return "(CASE WHEN " + conn + " THEN FALSE END)";
+            }
+            return null;
+        }
+
+        private static String quoted(List<String> values) {
+            return String.join(", ", values.stream().map(v -> "'" + v + "'").toList());
         }
 
         /** connect and every other kind: remote = server; accept: remote = client. */

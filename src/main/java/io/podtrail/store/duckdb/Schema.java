@@ -112,6 +112,15 @@ final class Schema {
         return f.name().startsWith("session.");
     }
 
+    /**
+     * Policy events: one row per rule and triggering event (the key makes re-ingesting and re-evaluating
+     * idempotent); the feed joins the events view on podtrail_id for scope, session and filtering.
+     */
+    static final String POLICY_EVENTS = "policy_events";
+    static final String POLICY_EVENTS_DDL = "CREATE TABLE IF NOT EXISTS " + POLICY_EVENTS + " (rule VARCHAR NOT NULL, "
+            + "podtrail_id BIGINT NOT NULL, priority VARCHAR NOT NULL, tags VARCHAR[], output VARCHAR, evt_time BIGINT NOT NULL, "
+            + "session_id VARCHAR, source VARCHAR, detected_at BIGINT, PRIMARY KEY (rule, podtrail_id))";
+
     static final String SESSIONS = "sessions";
     static final String SESSION_PROCESSES = "session_processes";
     /** Where a session happened, for listing sessions that have no API request (outside_api). */
@@ -221,6 +230,7 @@ final class Schema {
             createOrExtend(s, WIDE, wideColumns());
             createOrExtend(s, SESSIONS, sessionColumns());
             s.execute("CREATE TABLE IF NOT EXISTS " + SESSION_PROCESSES + " (exec_id VARCHAR PRIMARY KEY, session_id VARCHAR NOT NULL)");
+            s.execute(POLICY_EVENTS_DDL);
             // Payload blocks live in files (DIR/raw): a growing BLOB table is rewritten by every checkpoint.
             s.execute("CREATE TABLE IF NOT EXISTS raw_blocks (block_id BIGINT NOT NULL, codec VARCHAR NOT NULL, "
                     + "n INTEGER NOT NULL, raw_bytes BIGINT NOT NULL, stored_bytes BIGINT NOT NULL, "
