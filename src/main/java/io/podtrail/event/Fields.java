@@ -160,6 +160,19 @@ public final class Fields {
     public static final Field KA_AUTH_DECISION = stored("ka.auth.decision", FieldType.STRING, "Authorization decision annotation (allow / forbid).", AUDIT);
     public static final Field KA_AUTH_REASON = stored("ka.auth.reason", FieldType.STRING, "Authorization reason annotation.", AUDIT);
 
+    // --- Falco syscall fields only Falco (json_output with these output_fields) or native events carry ---
+    private static final String FALCO_ONLY = "falco, podtrail";
+    public static final Field PROC_VPID = stored("proc.vpid", FieldType.LONG, "Process id in the container's pid namespace (1: the container's init).", FALCO_ONLY);
+    public static final Field PROC_ENV = stored("proc.env", FieldType.STRING, "Environment of the process, as Falco prints it.", FALCO_ONLY);
+    public static final Field PROC_IS_EXE_UPPER_LAYER = stored("proc.is_exe_upper_layer", FieldType.BOOL, "True when the executable lives in the container's writable upper layer (drift).", FALCO_ONLY);
+    public static final Field PROC_IS_EXE_FROM_MEMFD = stored("proc.is_exe_from_memfd", FieldType.BOOL, "True when the executable is a memfd (fileless execution).", FALCO_ONLY);
+    public static final Field PROC_IS_VPGID_LEADER = stored("proc.is_vpgid_leader", FieldType.BOOL, "True when the process leads its process group.", FALCO_ONLY);
+    public static final Field THREAD_CAP_EFFECTIVE = stored("thread.cap_effective", FieldType.STRING, "Effective capabilities, space separated (CAP_SYS_ADMIN ...).", FALCO_ONLY);
+    public static final Field THREAD_CAP_PERMITTED = stored("thread.cap_permitted", FieldType.STRING, "Permitted capabilities, space separated.", FALCO_ONLY);
+    public static final Field CONTAINER_PRIVILEGED = stored("container.privileged", FieldType.BOOL, "True when the container runs privileged.", FALCO_ONLY);
+    public static final Field FD_SIP_NAME = stored("fd.sip.name", FieldType.STRING, "Domain name the server IP was resolved from (Falco's DNS tracking).", FALCO_ONLY);
+    public static final Field FD_CIP_NAME = stored("fd.cip.name", FieldType.STRING, "Domain name of the client IP.", FALCO_ONLY);
+
     // --- Kubernetes API request and response objects (the k8saudit plugin's ka.req.* / ka.resp.* fields) ---
     private static final String AUDIT_OBJ = "k8s-audit (level Request or RequestResponse)";
     public static final Field KA_REQ_POD_CONTAINERS_IMAGE = stored("ka.req.pod.containers.image", FieldType.STRING_LIST, "Images of the containers of a pod being created (requestObject.spec.containers[].image).", AUDIT_OBJ);
@@ -210,6 +223,8 @@ public final class Fields {
     // Falco syscall fields derived from what the sensors report (so Falco's macros work on Podtrail events)
     public static final Field EVT_DIR = derived("evt.dir", FieldType.STRING,
             "Falco's event direction: '<' (exit) for every sensor event, since Podtrail records completed calls; absent for API requests.", ALL_SYS, false);
+    public static final Field PROC_DURATION = derived("proc.duration", FieldType.LONG,
+            "Nanoseconds since the process started, at the event's time: evt.time - proc.pid.ts.", ALL_SYS, false);
     public static final Field EVT_NUM = derived("evt.num", FieldType.LONG,
             "Podtrail has no per-sensor event counter: 1 for every event, so that Falco's always_true (evt.num >= 0) and never_true (evt.num = 0) macros keep their meaning.", "all", false);
     public static final Field EVT_RAWRES = derived("evt.rawres", FieldType.LONG,
@@ -247,6 +262,8 @@ public final class Fields {
         alias("node", HOSTNAME);
         alias("fd.ip", FD_NET);
         alias("jevt.rawtime", TIME);
+        alias("proc.pexe", PROC_PEXEPATH);
+        alias("fd.nameraw", FD_NAME);
         alias("rule", POLICY_RULE);
         alias("priority", POLICY_PRIORITY);
         alias("tags", POLICY_TAGS);

@@ -426,6 +426,13 @@ public final class FilterEvaluator {
         if (f == Fields.EVT_NUM) {
             return e -> 1L;
         }
+        if (f == Fields.PROC_DURATION) {
+            return e -> {
+                Long t = e.getLong(Fields.TIME);
+                Long start = e.getLong(Fields.PROC_PID_TS);
+                return t == null || start == null ? null : t - start;
+            };
+        }
         if (f == Fields.EVT_RAWRES) {
             return FilterEvaluator::rawres;
         }

@@ -201,6 +201,9 @@ public final class DuckDbFilterSql {
             if (f == Fields.EVT_NUM) {
                 return "CAST(1 AS BIGINT)";
             }
+            if (f == Fields.PROC_DURATION) {
+                return "(" + Fields.TIME.column() + " - " + Fields.PROC_PID_TS.column() + ")";
+            }
             if (f == Fields.EVT_DIR) {
                 return "(CASE WHEN " + KIND + " <> '" + EventKind.K8S_API.label() + "' THEN '<' END)";
             }

@@ -137,13 +137,19 @@ final class Schema {
     }
 
     /**
-     * Fields a sensor event almost never has: Kubernetes API (ka.*) and Falco alert (falco.*) fields. Sensor
+     * Fields a sensor event almost never has: Kubernetes API (ka.*), Falco alert (falco.*) and Falco-only syscall
+     * fields ({@link #FALCO_ONLY}). Sensor
      * events with any of them go to wide_events, so facts carries no column that is always NULL (measured:
      * 23 such columns cost ~40% of the facts load).
      */
     static boolean isRare(Field f) {
-        return f.name().startsWith("ka.") || f.name().startsWith("falco.");
+        return f.name().startsWith("ka.") || f.name().startsWith("falco.") || FALCO_ONLY.contains(f);
     }
+
+    /** Falco syscall fields only Falco alerts and native events carry (never Tetragon): rare too. */
+    static final Set<Field> FALCO_ONLY = Set.of(Fields.PROC_VPID, Fields.PROC_ENV, Fields.PROC_IS_EXE_UPPER_LAYER,
+            Fields.PROC_IS_EXE_FROM_MEMFD, Fields.PROC_IS_VPGID_LEADER, Fields.THREAD_CAP_EFFECTIVE, Fields.THREAD_CAP_PERMITTED,
+            Fields.CONTAINER_PRIVILEGED, Fields.FD_SIP_NAME, Fields.FD_CIP_NAME);
 
     private static void fieldColumns(List<Column> cols, Predicate<Field> which) {
         for (Field f : Fields.stored()) {
