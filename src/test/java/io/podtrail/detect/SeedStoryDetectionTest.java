@@ -1,0 +1,71 @@
+package io.podtrail.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.podtrail.correlate.Correlator;
+import io.podtrail.enrich.KubernetesContext;
+import io.podtrail.event.Fields;
+import io.podtrail.pipeline.IngestPipeline;
+import io.podtrail.pipeline.TrailWriter;
+import io.podtrail.query.EventQuery;
+import io.podtrail.simulate.ClusterSimulator;
+import io.podtrail.simulate.SimulationConfig;
+import io.podtrail.store.EventStore;
+import io.podtrail.store.duckdb.DuckDbEventStore;
+import io.podtrail.store.duckdb.DuckDbFilterSql;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The acceptance story end to end: the simulator's cluster (Tetragon export, audit log, snapshot) through the
+ * real ingest pipeline with the default policy set. john.doe execs a bash into a billing pod, downloads with curl
+ * from an unknown IP, untars, shreds the shell history: terminal shell, outbound to an unknown destination and
+ * history tampering fire on the story's processes.
+ *
+ * <p>Without the correlator (Correlator.NONE until it lands) there is no session: download-then-extract (a
+ * correlated rule) cannot fire and the policy events carry no session.id. With it, add: the four detections
+ * share the session of john.doe's exec request.
+ */
+class SeedStoryDetectionTest {
+
+    @Test
+    void seedStoryRaisesTheDefaultPolicies(@TempDir Path dir) throws Exception {
+        Path sim = dir.resolve("sim");
+        Path data = dir.resolve("data");
+        java.nio.file.Files.createDirectories(sim);
+        new ClusterSimulator(SimulationConfig.defaults(7).withDuration(Duration.ofMinutes(20)).withEventsPerSecond(20)).write(sim);
+        RuleEngine engine = RuleEngine.of(RuleLoader.load(DefaultRules.file()));
+        try (KubernetesContext ctx = KubernetesContext.open(data)) {
+            ctx.loadSnapshot(sim.resolve("snapshot.json"), "sim");
+            try (EventStore store = DuckDbEventStore.open(data, DuckDbFilterSql.TEXT_COMPILER)) {
+                try (IngestPipeline p = new IngestPipeline(new TrailWriter(store, Correlator.NONE, engine), ctx.enricher(),
+                        data.resolve("rejected"), 5_000)) {
+                    p.ingestPaths(List.of(sim.resolve("tetragon.jsonl"), sim.resolve("k8s-audit.jsonl")), null,
+                            IngestPipeline.Progress.NONE);
+                }
+                List<PolicyEvent> shell = store.policyEvents(EventQuery.of(
+                        "rule = \"Terminal shell in container\" and k8s.ns.name = billing and proc.name = bash")).events();
+                assertThat(shell).isNotEmpty();
+                List<PolicyEvent> outbound = store.policyEvents(EventQuery.of(
+                        "rule = \"Outbound connection to unknown destination\" and proc.name = curl and fd.sip = 198.51.100.23"))
+                        .events();
+                assertThat(outbound).hasSize(1);
+                List<PolicyEvent> tamper = store.policyEvents(EventQuery.of(
+                        "rule = \"History or log tampering\" and proc.name = shred")).events();
+                assertThat(tamper).hasSize(1);
+                assertThat(tamper.get(0).output()).contains(".bash_history");
+                // the story's processes: curl and shred are children of the bash that raised the terminal shell
+                List<String> shellExecIds = shell.stream().map(x -> x.event().getString(Fields.PROC_EXEC_ID)).toList();
+                assertThat(shellExecIds).contains(tamper.get(0).event().getString(Fields.PROC_PEXEC_ID));
+                assertThat(store.policyEvents(EventQuery.of("rule = \"Denied exec attempt\"")).events()).isNotEmpty();
+                assertThat(store.policyEvents(EventQuery.of("rule = \"Attach/Exec pod\"")).events()).isNotEmpty();
+                assertThat(store.policyEvents(EventQuery.of("rule = \"Network tool launched\" and proc.name = tcpdump")).events())
+                        .hasSizeGreaterThanOrEqualTo(2); // on a host and in the netdebug deployment
+                assertThat(engine.stats().events()).isGreaterThan(1000);
+            }
+        }
+    }
+}
