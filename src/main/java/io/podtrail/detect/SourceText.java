@@ -48,7 +48,7 @@ record SourceText(String text, String file, String fileText, int index, int line
             t++;
             f++;
         }
-        while (f < fileText.length() && Character.isWhitespace(fileText.charAt(f))) {
+        while (target < text.length() && f < fileText.length() && Character.isWhitespace(fileText.charAt(f))) {
             f++;
         }
         int l = 1;
