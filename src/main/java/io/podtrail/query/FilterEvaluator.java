@@ -430,7 +430,14 @@ public final class FilterEvaluator {
             return e -> {
                 Long t = e.getLong(Fields.TIME);
                 Long start = e.getLong(Fields.PROC_PID_TS);
-                return t == null || start == null ? null : t - start;
+                if (t == null || start == null) {
+                    return null;
+                }
+                try {
+                    return Math.subtractExact(t, start);
+                } catch (ArithmeticException overflow) {
+                    return null; // as the SQL's TRY_CAST
+                }
             };
         }
         if (f == Fields.EVT_RAWRES) {

@@ -202,7 +202,7 @@ public final class DuckDbFilterSql {
                 return "CAST(1 AS BIGINT)";
             }
             if (f == Fields.PROC_DURATION) {
-                return "(" + Fields.TIME.column() + " - " + Fields.PROC_PID_TS.column() + ")";
+                return "TRY_CAST(CAST(" + Fields.TIME.column() + " AS HUGEINT) - " + Fields.PROC_PID_TS.column() + " AS BIGINT)";
             }
             if (f == Fields.EVT_DIR) {
                 return "(CASE WHEN " + KIND + " <> '" + EventKind.K8S_API.label() + "' THEN '<' END)";
@@ -226,7 +226,7 @@ public final class DuckDbFilterSql {
             }
             if (f == Fields.FD_TYPECHAR || f == Fields.FD_TYPE) {
                 boolean chr = f == Fields.FD_TYPECHAR;
-                return "(CASE WHEN " + file + " THEN '" + (chr ? "f" : "file") + "' WHEN " + conn + " THEN CASE WHEN contains("
+                return "(CASE WHEN " + file + " THEN '" + (chr ? "f" : "file") + "' WHEN " + conn + " AND " + ip + " IS NOT NULL THEN CASE WHEN contains("
                         + ip + ", ':') THEN '" + (chr ? "6" : "ipv6") + "' ELSE '" + (chr ? "4" : "ipv4") + "' END END)";
             }
             if (f == Fields.FD_SOCKFAMILY) {
@@ -275,6 +275,11 @@ public final class DuckDbFilterSql {
                 return "(" + String.join(" OR ", parts) + ")";
             }
             String v = value.get();
+            if ((t.op() == Op.STARTSWITH || t.op() == Op.ENDSWITH || t.op() == Op.CONTAINS || t.op() == Op.ICONTAINS)
+                    && "".equals(vs.get(0))) {
+                // DuckDB folds starts_with(x, '') to TRUE even for a NULL x (seen on derived fields such as evt.dir)
+                return v + " IS NOT NULL";
+            }
             return switch (t.op()) {
                 case EXISTS -> v + " IS NOT NULL";
                 case EQ -> bind(v + " = ?", vs.get(0));
