@@ -48,22 +48,26 @@ public final class DuckDbFilterSql {
     public static final FilterCompiler TEXT_COMPILER = new FilterCompiler() {
         @Override
         public SqlFragment compile(String text) {
-            try {
-                return DuckDbFilterSql.compile(Filter.compile(text));
-            } catch (io.podtrail.query.FilterException e) {
-                throw new IllegalArgumentException("invalid filter\n" + e.render(text));
-            }
+            return explained(text, Filter::compile);
         }
 
         @Override
         public SqlFragment compilePolicyFeed(String text) {
-            try {
-                return DuckDbFilterSql.compile(Filter.compilePolicyFeed(text));
-            } catch (io.podtrail.query.FilterException e) {
-                throw new IllegalArgumentException("invalid filter\n" + e.render(text));
-            }
+            return explained(text, Filter::compilePolicyFeed);
         }
     };
+
+    private interface Compile {
+        Filter apply(String text) throws io.podtrail.query.FilterException;
+    }
+
+    private static SqlFragment explained(String text, Compile compile) {
+        try {
+            return compile(compile.apply(text));
+        } catch (io.podtrail.query.FilterException e) {
+            throw new IllegalArgumentException("invalid filter\n" + e.render(text));
+        }
+    }
 
     public static SqlFragment compile(Filter filter) {
         return compile(filter.condition());
