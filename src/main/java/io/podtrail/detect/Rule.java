@@ -12,8 +12,9 @@ import java.util.function.Predicate;
  *
  * @param eventTypes the evt.type values the condition requires (Falco indexes rules by them), or null when it
  *                   accepts any type
- * @param readsSession true when the condition reads {@code session.*} fields: its result can change when a
- *                   session is attributed after the event was stored, so it is evaluated again then
+ * @param readsSession true when the condition or the output reads {@code session.*} fields: its result or its
+ *                   output can change when a session is attributed after the event was stored, so it is
+ *                   evaluated again then
  * @param after      Podtrail's sequence extension ({@code podtrail_after}), or null
  */
 public record Rule(String name, String description, Priority priority, List<String> tags, String source,

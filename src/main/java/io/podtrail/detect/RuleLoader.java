@@ -502,8 +502,9 @@ public final class RuleLoader {
                             + String.join(", ", out.unknownFields()));
                 }
                 Predicate<Event> p = FilterEvaluator.of(c);
+                // evaluated again when a session is attributed late: its result, or its output, can change
                 boolean session = readsSession(c) || after != null && (readsSession(after.condition())
-                        || after.keyName().startsWith("session."));
+                        || after.keyName().startsWith("session.")) || out.text().contains("%session.");
                 Rule rule = new Rule(def.name, def.desc == null ? "" : def.desc.strip(), priority, def.tags, def.source,
                         out, c, p, after == null ? eventTypes(c) : null, session, after, def.file, def.line);
                 status = new RuleStatus(def.name, def.file, def.line, def.source, def.enabled ? Status.LOADED : Status.DISABLED,

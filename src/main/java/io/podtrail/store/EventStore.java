@@ -61,7 +61,9 @@ public interface EventStore extends AutoCloseable {
 
     /**
      * Stores policy events (durable when it returns), idempotent: one per rule and triggering event
-     * ({@code podtrail.id}); a policy event already stored is not stored again. Returns how many were new.
+     * ({@code podtrail.id}); a policy event already stored is not stored again, but one stored without a session
+     * takes the session and output of a later one that has it (a session attributed late). Returns how many
+     * were given.
      * Optional: a store without policy events throws {@link UnsupportedOperationException}.
      */
     default int appendPolicyEvents(List<io.podtrail.detect.PolicyEvent> events) {

@@ -96,6 +96,16 @@ class DetectionPipelineTest {
             assertThat(store.policyEvents(EventQuery.of("proc.name = nmap")).events()).hasSize(1);
             assertThatThrownBy(() -> store.query(EventQuery.of("rule = x"))).hasMessageContaining("policy-events");
 
+            // raised again with a session, a stored policy event takes it (and its output); without, it keeps it
+            PolicyEvent nmap = store.policyEvents(EventQuery.of("proc.name = nmap")).events().get(0);
+            store.appendPolicyEvents(List.of(new PolicyEvent(nmap.rule(), nmap.priority(), nmap.tags(), "with session s9",
+                    nmap.time(), nmap.eventId(), "s9", nmap.source(), null)));
+            store.appendPolicyEvents(List.of(new PolicyEvent(nmap.rule(), nmap.priority(), nmap.tags(), "no session",
+                    nmap.time(), nmap.eventId(), null, nmap.source(), null)));
+            PolicyEvent again = store.policyEvents(EventQuery.of("proc.name = nmap")).events().get(0);
+            assertThat(again.output()).isEqualTo("with session s9");
+            assertThat(again.sessionId()).isEqualTo("s9");
+
             // pages: newest first, cursor continues
             EventStore.PolicyEventPage p1 = store.policyEvents(new EventQuery("", null, null, 1, null));
             EventStore.PolicyEventPage p2 = store.policyEvents(new EventQuery("", null, null, 10, p1.nextCursor()));
@@ -134,6 +144,9 @@ class DetectionPipelineTest {
             assertThat(late.get(0).sessionId()).isEqualTo("s1");
             assertThat(late.get(0).output()).contains("user=john.doe").contains("session=s1");
 
+        // the history tampering raised before the session now names it
+        assertThat(store.policy.values()).filteredOn(p -> p.rule().equals("History or log tampering")).singleElement()
+                .satisfies(p -> assertThat(p.output()).contains("user=john.doe"));
         // and the root shell of the session is now a terminal shell (session.root, session.tty)
         assertThat(store.policy.values()).extracting(PolicyEvent::rule).containsExactlyInAnyOrder("History or log tampering",
                 "Download then extract or execute in an exec session", "Terminal shell in container");

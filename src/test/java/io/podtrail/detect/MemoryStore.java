@@ -72,9 +72,11 @@ final class MemoryStore implements EventStore {
     public int appendPolicyEvents(List<PolicyEvent> list) {
         int n = 0;
         for (PolicyEvent p : list) {
-            if (policy.putIfAbsent(p.rule() + "\u0000" + p.eventId(), p) == null) {
-                n++;
+            PolicyEvent old = policy.putIfAbsent(p.rule() + "\u0000" + p.eventId(), p);
+            if (old != null && old.sessionId() == null && p.sessionId() != null) {
+                policy.put(p.rule() + "\u0000" + p.eventId(), p);
             }
+            n++;
         }
         return n;
     }

@@ -971,9 +971,14 @@ public final class DuckDbEventStore implements EventStore {
             return 0;
         }
         long now = System.currentTimeMillis() * 1_000_000L;
-        try (PreparedStatement ps = writer.prepareStatement("INSERT OR IGNORE INTO " + Schema.POLICY_EVENTS
-                + " (rule, podtrail_id, priority, tags, output, evt_time, session_id, source, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            int added = 0;
+        // One row per rule and triggering event. Raised again with a session (attributed late), the row takes the
+        // session and the output that names it; raised again without one (a re-ingest), it keeps what it has.
+        try (PreparedStatement ps = writer.prepareStatement("INSERT INTO " + Schema.POLICY_EVENTS
+                + " (rule, podtrail_id, priority, tags, output, evt_time, session_id, source, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (rule, podtrail_id) DO UPDATE SET output = CASE WHEN excluded.session_id IS NOT NULL"
+                + " AND " + Schema.POLICY_EVENTS + ".session_id IS NULL THEN excluded.output ELSE " + Schema.POLICY_EVENTS
+                + ".output END, session_id = coalesce(" + Schema.POLICY_EVENTS + ".session_id, excluded.session_id)")) {
+            int added = 0; // raised, new or not: DuckDB counts an upsert's update as a row too
             for (io.podtrail.detect.PolicyEvent p : events) {
                 ps.setString(1, p.rule());
                 ps.setLong(2, p.eventId());
@@ -984,7 +989,8 @@ public final class DuckDbEventStore implements EventStore {
                 ps.setString(7, p.sessionId());
                 ps.setString(8, p.source());
                 ps.setLong(9, now);
-                added += ps.executeUpdate();
+                ps.executeUpdate();
+                added++;
             }
             writer.commit();
             return added;
