@@ -344,6 +344,10 @@ public final class RuleLoader {
             }
             return;
         }
+        if (def != null) {
+            diag(Severity.WARNING, "redefined", "defined again: replaces the rule of " + def.file + ":" + def.line
+                    + " (use override: or append: to change it)", file.name(), line(n), col(n), what);
+        }
         def = new RuleDef();
         def.name = name;
         def.file = file.name();

@@ -77,7 +77,7 @@ class PolicyCliTest {
         for (int i = 1; i < all.size(); i++) {
             assertThat(all.get(i).get("evt.time").asLong()).isLessThanOrEqualTo(all.get(i - 1).get("evt.time").asLong());
         }
-        assertThat(all).extracting(n -> n.get("rule").asText()).contains("Terminal shell in container",
+        assertThat(all).extracting(n -> n.get("rule").asText()).contains("Terminal shell in a container",
                 "Outbound connection to unknown destination", "History or log tampering", "Cat in billing")
                 .doesNotContain("Network tool launched");
     }

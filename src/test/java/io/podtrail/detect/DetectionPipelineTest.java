@@ -149,6 +149,6 @@ class DetectionPipelineTest {
                 .satisfies(p -> assertThat(p.output()).contains("user=john.doe"));
         // and the root shell of the session is now a terminal shell (session.root, session.tty)
         assertThat(store.policy.values()).extracting(PolicyEvent::rule).containsExactlyInAnyOrder("History or log tampering",
-                "Download then extract or execute in an exec session", "Terminal shell in container");
+                "Download then extract or execute in an exec session", "Terminal shell in a container");
     }
 }

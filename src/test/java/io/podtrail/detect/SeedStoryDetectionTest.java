@@ -47,7 +47,7 @@ class SeedStoryDetectionTest {
                             IngestPipeline.Progress.NONE);
                 }
                 List<PolicyEvent> shell = store.policyEvents(EventQuery.of(
-                        "rule = \"Terminal shell in container\" and k8s.ns.name = billing and proc.name = bash")).events();
+                        "rule = \"Terminal shell in a container\" and k8s.ns.name = billing and proc.name = bash")).events();
                 assertThat(shell).isNotEmpty();
                 List<PolicyEvent> outbound = store.policyEvents(EventQuery.of(
                         "rule = \"Outbound connection to unknown destination\" and proc.name = curl and fd.sip = 198.51.100.23"))
