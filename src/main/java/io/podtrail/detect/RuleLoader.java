@@ -133,6 +133,7 @@ public final class RuleLoader {
         String name;
         String file;
         int line;
+        int column;
         final List<SourceText> condition = new ArrayList<>();
         String output;
         String desc;
@@ -352,6 +353,7 @@ public final class RuleLoader {
         def.name = name;
         def.file = file.name();
         def.line = line(n);
+        def.column = col(n);
         SourceText cond = text(file, item.get("condition"));
         if (cond == null) {
             diag(Severity.ERROR, "missing-key", "a rule needs a condition", file.name(), line(n), col(n), what);
@@ -459,7 +461,11 @@ public final class RuleLoader {
             Priority priority = Priority.parse(def.priority).orElse(null);
             if (priority == null) {
                 error("bad-priority", "unknown priority '" + def.priority + "' (emergency, alert, critical, error, warning, "
-                        + "notice, informational, debug)", def.file, def.line, 0, what);
+                        + "notice, informational, debug)", def.file, def.line, def.column, what);
+                return null;
+            }
+            if (!SOURCES.contains(def.source)) {
+                skip("source '" + def.source + "' is not an event source of Podtrail (syscall, k8s_audit)", List.of());
                 return null;
             }
             try {
@@ -496,10 +502,6 @@ public final class RuleLoader {
                 if (c == null) {
                     return null;
                 }
-                if (!SOURCES.contains(def.source)) {
-                    skip("source '" + def.source + "' is not an event source of Podtrail (syscall, k8s_audit)", List.of());
-                    return null;
-                }
                 OutputFormat out = OutputFormat.compile(def.output);
                 if (!out.unknownFields().isEmpty()) {
                     warn("unknown-output-field", "the output names fields Podtrail does not have, printed as <NA>: "
@@ -527,7 +529,7 @@ public final class RuleLoader {
             Object key = def.after.get("same");
             Object within = def.after.get("within");
             if (def.afterWhere == null || key == null) {
-                error("bad-sequence", "podtrail_after needs a condition and same: FIELD", def.file, def.line, 0, what);
+                error("bad-sequence", "podtrail_after needs a condition and same: FIELD", def.file, def.line, def.column, what);
                 fail(Status.ERROR, "podtrail_after needs a condition and same", List.of());
                 return null;
             }
@@ -535,7 +537,8 @@ public final class RuleLoader {
             try {
                 ns = Duration.parse("PT" + String.valueOf(within == null ? "1h" : within).toUpperCase(Locale.ROOT)).toNanos();
             } catch (DateTimeParseException e) {
-                error("bad-sequence", "podtrail_after within: must be a duration like 30m, got " + within, def.file, def.line, 0, what);
+                error("bad-sequence", "podtrail_after within: must be a duration like 30m, got " + within, def.file, def.line,
+                        def.column, what);
                 fail(Status.ERROR, "bad podtrail_after within", List.of());
                 return null;
             }
@@ -744,7 +747,7 @@ public final class RuleLoader {
         }
 
         private void warn(String code, String message) {
-            diag(Severity.WARNING, code, message, def.file, def.line, 0, what);
+            diag(Severity.WARNING, code, message, def.file, def.line, def.column, what);
         }
 
         private void error(String code, String message, String file, int line, int col, String item) {
