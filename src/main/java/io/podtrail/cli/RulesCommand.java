@@ -32,7 +32,8 @@ final class RulesCommand implements Runnable {
     @Command(name = "check", description = {
             "Load rules files as Podtrail would (in the order given: later files append to and override earlier ones)",
             "and print each rule's status: loaded, disabled, skipped (needs a field Podtrail does not have, or another",
-            "event source) or error, with the reason, then a summary. Exit code 1 when a rule has an error.",
+            "event source) or error, with the reason, then a summary. Exit code 1 when there is an error (a rule, a",
+            "macro, a list or the YAML itself); warnings (-v) do not count.",
             "  podtrail rules check falco_rules.yaml my_rules.yaml",
             "  podtrail rules check --defaults my_overrides.yaml -o json"})
     static final class Check implements Callable<Integer> {
@@ -113,7 +114,9 @@ final class RulesCommand implements Runnable {
                     err.println(d);
                 }
             }
-            return set.count(Status.ERROR) > 0 ? 1 : 0;
+            boolean errors = set.count(Status.ERROR) > 0
+                    || set.diagnostics().stream().anyMatch(d -> d.severity() == RuleDiagnostic.Severity.ERROR);
+            return errors ? 1 : 0;
         }
 
         private static String fileName(String f) {
