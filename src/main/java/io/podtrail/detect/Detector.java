@@ -50,7 +50,7 @@ public interface Detector {
 
     /** Evaluation counters since start. */
     default Stats stats() {
-        return new Stats(0, 0, 0, 0);
+        return new Stats(0, 0, 0, 0, 0);
     }
 
     /**
@@ -58,7 +58,8 @@ public interface Detector {
      * @param evaluations rule conditions evaluated (after the evt.type index)
      * @param policyEvents policy events raised
      * @param nanos       time spent evaluating
+     * @param errors      rule evaluations that failed (counted and skipped; never stop the writer)
      */
-    record Stats(long events, long evaluations, long policyEvents, long nanos) {
+    record Stats(long events, long evaluations, long policyEvents, long nanos, long errors) {
     }
 }

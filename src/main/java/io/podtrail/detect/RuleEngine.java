@@ -35,6 +35,7 @@ public final class RuleEngine implements Detector {
     private final LongAdder evaluations = new LongAdder();
     private final LongAdder raised = new LongAdder();
     private final LongAdder nanos = new LongAdder();
+    private final LongAdder errors = new LongAdder();
     private final boolean indexed;
 
     public RuleEngine(List<Rule> rules) {
@@ -117,18 +118,26 @@ public final class RuleEngine implements Detector {
             if (!r.source().equals(source)) {
                 continue;
             }
-            Sequence seq = sequences.get(r);
-            if (seq != null) {
-                seq.observe(e);
-            }
-            if (!r.predicate().test(e) || seq != null && !seq.precededBy(e)) {
+            PolicyEvent p;
+            try {
+                Sequence seq = sequences.get(r);
+                if (seq != null) {
+                    seq.observe(e);
+                }
+                if (!r.predicate().test(e) || seq != null && !seq.precededBy(e)) {
+                    continue;
+                }
+                p = new PolicyEvent(r.name(), r.priority(), r.tags(), r.output().format(e), e.time(), e.id(),
+                        e.getString(Fields.SESSION_ID), r.source(), e);
+            } catch (RuntimeException ex) {
+                // a rule must never stop the writer: counted, and the event goes on to the other rules
+                errors.increment();
                 continue;
             }
             if (out == null) {
                 out = new ArrayList<>(2);
             }
-            out.add(new PolicyEvent(r.name(), r.priority(), r.tags(), r.output().format(e), e.time(), e.id(),
-                    e.getString(Fields.SESSION_ID), r.source(), e));
+            out.add(p);
             hits.get(r.name()).increment();
         }
         events.increment();
@@ -150,7 +159,7 @@ public final class RuleEngine implements Detector {
 
     @Override
     public Stats stats() {
-        return new Stats(events.sum(), evaluations.sum(), raised.sum(), nanos.sum());
+        return new Stats(events.sum(), evaluations.sum(), raised.sum(), nanos.sum(), errors.sum());
     }
 
     /** The state of one sequence rule: the last time each key matched its earlier condition. */

@@ -427,8 +427,15 @@ public final class RuleLoader {
                 status = new RuleStatus(def.name, def.file, def.line, def.source, Status.ERROR, "invalid rule (see diagnostics)", List.of());
             } else {
                 Compilation c = new Compilation(def);
-                rule = c.compile();
-                status = c.status;
+                try {
+                    rule = c.compile();
+                    status = c.status;
+                } catch (RuntimeException e) { // never a crash on a rules file: the rule is in error, the others load
+                    diag(Severity.ERROR, "invalid", "cannot compile this rule: " + e, def.file, def.line, def.column,
+                            "rule '" + def.name + "'");
+                    rule = null;
+                    status = new RuleStatus(def.name, def.file, def.line, def.source, Status.ERROR, "invalid: " + e, List.of());
+                }
             }
             statuses.add(status);
             if (rule != null && status.status() == Status.LOADED) {

@@ -106,6 +106,8 @@ final class Metrics {
         b.append("podtrail_rule_evaluations_total ").append(ds.evaluations()).append('\n');
         family(b, "podtrail_rule_events_total", "counter", "Events the rules were evaluated on.");
         b.append("podtrail_rule_events_total ").append(ds.events()).append('\n');
+        family(b, "podtrail_rule_errors_total", "counter", "Rule evaluations that failed (skipped).");
+        b.append("podtrail_rule_errors_total ").append(ds.errors()).append('\n');
         family(b, "podtrail_rule_seconds_total", "counter", "Time spent evaluating rules.");
         b.append("podtrail_rule_seconds_total ").append(ds.nanos() / 1e9).append('\n');
         family(b, "podtrail_http_requests_total", "counter", "HTTP requests by method, path and status.");
