@@ -215,6 +215,7 @@ public final class Fields {
     public static final Field FD_NET = derived("fd.net", FieldType.IP, "Either end's IP network: true when client or server matches.", ALL_SYS, false);
     public static final Field FD_RIP = derived("fd.rip", FieldType.IP, "Remote IP (fd.sip for connect, fd.cip for accept).", ALL_SYS, false);
     public static final Field FD_LIP = derived("fd.lip", FieldType.IP, "Local IP (fd.cip for connect, fd.sip for accept).", ALL_SYS, false);
+    public static final Field FD_PORT = derived("fd.port", FieldType.LONG, "Either end's port: true when the client or the server port matches.", ALL_SYS, false);
     public static final Field FD_RPORT = derived("fd.rport", FieldType.LONG, "Remote port.", ALL_SYS, false);
     public static final Field FD_LPORT = derived("fd.lport", FieldType.LONG, "Local port.", ALL_SYS, false);
     public static final Field FD_DIRECTORY = derived("fd.directory", FieldType.STRING, "Directory part of fd.name for file events.", ALL_SYS, false);

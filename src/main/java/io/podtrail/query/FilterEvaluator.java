@@ -89,6 +89,9 @@ public final class FilterEvaluator {
         if (f == Fields.PROC_ANAME && t.target().arg() == null) {
             return anyAncestor(t);
         }
+        if (f == Fields.FD_PORT) {
+            return eitherPort(t);
+        }
         Function<Event, Object> value = accessor(t.target());
         FieldType type = t.target().transform() == Condition.Transform.TEXT ? FieldType.STRING : f.type();
         if (t.op() == Op.EXISTS) {
@@ -131,6 +134,33 @@ public final class FilterEvaluator {
                 }
             }
             return ne;
+        };
+    }
+
+    /** fd.port: either end's port passes (for != : some port is present and neither is equal), as fd.net for IPs. */
+    private static Predicate<Event> eitherPort(Test t) {
+        boolean text = t.target().transform() == Condition.Transform.TEXT;
+        FieldType type = text ? FieldType.STRING : FieldType.LONG;
+        Function<Event, Object> c = e -> text && e.get(Fields.FD_CPORT) != null ? e.get(Fields.FD_CPORT).toString() : e.get(Fields.FD_CPORT);
+        Function<Event, Object> s = e -> text && e.get(Fields.FD_SPORT) != null ? e.get(Fields.FD_SPORT).toString() : e.get(Fields.FD_SPORT);
+        if (t.op() == Op.EXISTS) {
+            return e -> c.apply(e) != null || s.apply(e) != null;
+        }
+        if ((t.op() == Op.IN || t.op() == Op.PMATCH) && t.values().isEmpty()) {
+            return e -> false;
+        }
+        Predicate<Object> m = matcher(type, t.op() == Op.NE ? Op.EQ : t.op(), t.values());
+        return switch (t.op()) {
+            case NE -> e -> {
+                Object a = c.apply(e);
+                Object b = s.apply(e);
+                return (a != null || b != null) && !(a != null && m.test(a)) && !(b != null && m.test(b));
+            };
+            default -> e -> {
+                Object a = c.apply(e);
+                Object b = s.apply(e);
+                return a != null && m.test(a) || b != null && m.test(b);
+            };
         };
     }
 

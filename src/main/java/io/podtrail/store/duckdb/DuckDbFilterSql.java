@@ -109,8 +109,23 @@ public final class DuckDbFilterSql {
                 case STRING_LIST -> listTest(t, f.column());
                 case STRING_MAP -> f.column() + " IS NOT NULL"; // only exists is allowed on maps
                 default -> f == Fields.PROC_ANAME && t.target().arg() == null ? anyAncestor(t)
+                        : f == Fields.FD_PORT ? eitherPort(t)
                         : scalarTest(t, () -> value(t.target()));
             };
+        }
+
+        /** fd.port: either end's port passes (see FilterEvaluator). */
+        private String eitherPort(Test t) {
+            boolean text = t.target().transform() == Condition.Transform.TEXT;
+            String c = text ? "CAST(" + Fields.FD_CPORT.column() + " AS VARCHAR)" : Fields.FD_CPORT.column();
+            String s = text ? "CAST(" + Fields.FD_SPORT.column() + " AS VARCHAR)" : Fields.FD_SPORT.column();
+            String present = "(" + Fields.FD_CPORT.column() + " IS NOT NULL OR " + Fields.FD_SPORT.column() + " IS NOT NULL)";
+            if (t.op() == Op.EXISTS) {
+                return present;
+            }
+            Test each = t.op() == Op.NE ? new Test(t.target(), Op.EQ, t.values()) : t;
+            String either = "(" + scalarTest(each, () -> c) + " OR " + scalarTest(each, () -> s) + ")";
+            return t.op() == Op.NE ? "(" + present + " AND NOT COALESCE(" + either + ", FALSE))" : either;
         }
 
         /** proc.aname without an index: some ancestor passes (see FilterEvaluator). */
