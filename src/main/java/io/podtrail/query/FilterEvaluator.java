@@ -69,22 +69,8 @@ public final class FilterEvaluator {
     private static Predicate<Event> test(Test t) {
         Field f = t.target().field();
         if (f == Fields.FD_NET) {
-            Predicate<Object> m = matcher(FieldType.IP, t.op() == Op.NE ? Op.EQ : t.op(), t.values());
-            Function<Event, Object> cip = stored(Fields.FD_CIP);
-            Function<Event, Object> sip = stored(Fields.FD_SIP);
-            return switch (t.op()) {
-                case EXISTS -> e -> cip.apply(e) != null || sip.apply(e) != null;
-                case NE -> e -> {
-                    Object c = cip.apply(e);
-                    Object s = sip.apply(e);
-                    return (c != null || s != null) && !(c != null && m.test(c)) && !(s != null && m.test(s));
-                };
-                default -> e -> {
-                    Object c = cip.apply(e);
-                    Object s = sip.apply(e);
-                    return c != null && m.test(c) || s != null && m.test(s);
-                };
-            };
+            Predicate<Object> m = t.op() == Op.EXISTS ? null : matcher(FieldType.IP, t.op() == Op.NE ? Op.EQ : t.op(), t.values());
+            return either(stored(Fields.FD_CIP), stored(Fields.FD_SIP), t.op(), m);
         }
         if (f == Fields.PROC_ANAME && t.target().arg() == null) {
             return anyAncestor(t);
@@ -143,23 +129,28 @@ public final class FilterEvaluator {
         FieldType type = text ? FieldType.STRING : FieldType.LONG;
         Function<Event, Object> c = e -> text && e.get(Fields.FD_CPORT) != null ? e.get(Fields.FD_CPORT).toString() : e.get(Fields.FD_CPORT);
         Function<Event, Object> s = e -> text && e.get(Fields.FD_SPORT) != null ? e.get(Fields.FD_SPORT).toString() : e.get(Fields.FD_SPORT);
-        if (t.op() == Op.EXISTS) {
-            return e -> c.apply(e) != null || s.apply(e) != null;
-        }
         if ((t.op() == Op.IN || t.op() == Op.PMATCH) && t.values().isEmpty()) {
             return e -> false;
         }
-        Predicate<Object> m = matcher(type, t.op() == Op.NE ? Op.EQ : t.op(), t.values());
-        return switch (t.op()) {
+        return either(c, s, t.op(), t.op() == Op.EXISTS ? null : matcher(type, t.op() == Op.NE ? Op.EQ : t.op(), t.values()));
+    }
+
+    /**
+     * A test on either of two values (fd.net, fd.port): true when one passes; for != when one is present and
+     * neither is equal; exists when one is present. {@code m} tests a present value (null for exists).
+     */
+    private static Predicate<Event> either(Function<Event, Object> a, Function<Event, Object> b, Op op, Predicate<Object> m) {
+        return switch (op) {
+            case EXISTS -> e -> a.apply(e) != null || b.apply(e) != null;
             case NE -> e -> {
-                Object a = c.apply(e);
-                Object b = s.apply(e);
-                return (a != null || b != null) && !(a != null && m.test(a)) && !(b != null && m.test(b));
+                Object x = a.apply(e);
+                Object y = b.apply(e);
+                return (x != null || y != null) && !(x != null && m.test(x)) && !(y != null && m.test(y));
             };
             default -> e -> {
-                Object a = c.apply(e);
-                Object b = s.apply(e);
-                return a != null && m.test(a) || b != null && m.test(b);
+                Object x = a.apply(e);
+                Object y = b.apply(e);
+                return x != null && m.test(x) || y != null && m.test(y);
             };
         };
     }

@@ -94,6 +94,9 @@ public final class PodtrailServer implements AutoCloseable {
         PodtrailServer s = new PodtrailServer(config, rules);
         try {
             s.listen();
+            if (s.port() < 0) { // Helidon does not throw when the bind fails (port taken): it reports port -1
+                throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port());
+            }
         } catch (RuntimeException e) {
             s.close();
             throw e;
