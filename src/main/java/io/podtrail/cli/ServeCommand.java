@@ -24,6 +24,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to listen on (default: 127.0.0.1:7070, or the config file's).")
     String listen;
 
+    @picocli.CommandLine.Mixin
+    RulesOptions rulesOptions;
+
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (listen, tls, limits); see docs/server.md.")
     Path config;
 
@@ -45,7 +48,7 @@ final class ServeCommand implements Callable<Integer> {
         if (listen != null) {
             c = c.withListen(listen);
         }
-        PodtrailServer server = PodtrailServer.start(c);
+        PodtrailServer server = PodtrailServer.start(c, rulesOptions.load(System.err));
         for (String w : watch) {
             int eq = w.indexOf('=');
             String cluster = eq < 0 ? w : w.substring(0, eq);

@@ -35,7 +35,7 @@ import java.util.Set;
 public final class PodtrailServer implements AutoCloseable {
 
     private static final Set<String> KNOWN_PATHS = Set.of("/api/v1/ingest/k8s-audit", "/api/v1/ingest/falco",
-            "/api/v1/ingest/tetragon", "/api/v1/ingest/events", "/api/v1/events", "/api/v1/facets", "/api/v1/histogram", "/api/v1/fields",
+            "/api/v1/ingest/tetragon", "/api/v1/ingest/events", "/api/v1/events", "/api/v1/policy-events", "/api/v1/sessions", "/api/v1/facets", "/api/v1/histogram", "/api/v1/fields",
             "/api/v1/openapi.json", "/healthz", "/readyz", "/metrics", "/");
 
     private final ServerConfig config;
@@ -50,7 +50,9 @@ public final class PodtrailServer implements AutoCloseable {
     private final Optional<Path> createdAdminToken;
     private WebServer web;
 
-    private PodtrailServer(ServerConfig config) {
+    private final io.podtrail.detect.RuleEngine detector;
+
+    private PodtrailServer(ServerConfig config, io.podtrail.detect.RuleSet rules) {
         this.config = config;
         try {
             Files.createDirectories(config.dataDir());
@@ -67,7 +69,9 @@ public final class PodtrailServer implements AutoCloseable {
             throw new IllegalArgumentException("cannot load the Kubernetes context in " + config.dataDir() + ": " + e.getMessage(), e);
         }
         this.correlator = new SessionCorrelator(store.archive());
-        TrailWriter trail = new TrailWriter(store, correlator);
+        this.detector = io.podtrail.detect.RuleEngine.of(rules);
+        metrics.policies(detector);
+        TrailWriter trail = new TrailWriter(store, correlator, detector);
         metrics.correlation(trail::stats);
         this.committer = new GroupCommitter(trail, config.queueRequests(), config.queueEvents(),
                 config.commitEvents(), metrics);
@@ -90,9 +94,17 @@ public final class PodtrailServer implements AutoCloseable {
 
     /** Opens everything and starts listening. */
     public static PodtrailServer start(ServerConfig config) {
-        PodtrailServer s = new PodtrailServer(config);
+        return start(config, io.podtrail.detect.RuleLoader.load(io.podtrail.detect.DefaultRules.file()));
+    }
+
+    /** Starts with these rules (instead of the default policy set). */
+    public static PodtrailServer start(ServerConfig config, io.podtrail.detect.RuleSet rules) {
+        PodtrailServer s = new PodtrailServer(config, rules);
         try {
             s.listen();
+            if (s.port() < 0) { // Helidon does not throw when the bind fails (port taken): it reports port -1
+                throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port());
+            }
         } catch (RuntimeException e) {
             s.close();
             throw e;
