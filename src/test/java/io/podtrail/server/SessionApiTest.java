@@ -124,6 +124,23 @@ class SessionApiTest {
         assertThat(api.get("/api/v1/sessions", null).status()).isEqualTo(401);
     }
 
+    @Test
+    void anAnalystLimitedToAClusterSeesOnlyThatCluster() {
+        TokenStore tokens = new TokenStore(tmp.resolve("data"));
+        String same = tokens.create(Role.ANALYST, List.of(), List.of("default")).secret();
+        String other = tokens.create(Role.ANALYST, List.of(), List.of("staging")).secret();
+        Api.Reply mine = api.get("/api/v1/events?limit=50", same);
+        assertThat(mine.status()).as(mine.body()).isEqualTo(200);
+        assertThat(mine.json().get("events")).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.get("k8s.cluster.name").asText()).isEqualTo("default"));
+        assertThat(api.get("/api/v1/sessions", same).json().get("sessions")).isNotEmpty();
+        Api.Reply theirs = api.get("/api/v1/events?limit=50", other);
+        assertThat(theirs.status()).as(theirs.body()).isEqualTo(200);
+        assertThat(theirs.json().get("events")).isEmpty();
+        assertThat(api.get("/api/v1/sessions", other).json().get("sessions")).isEmpty();
+        assertThat(api.get("/api/v1/sessions/" + truth.sessions().get(0).auditId(), other).status()).isEqualTo(404);
+    }
+
     private static JsonNode find(JsonNode sessions, String id) {
         for (JsonNode s : sessions) {
             if (s.get("session.id").asText().equals(id)) {
