@@ -150,14 +150,9 @@ final class QueryApi {
             return -1;
         }
         if (policy) {
-            EventStore.PolicyEventPage page;
-            try {
-                page = store.policyEvents(new EventQuery(effective, fromNs, toNs, limit, cursor));
-            } catch (IllegalArgumentException e) {
-                Http.error(res, 400, e.getMessage());
-                return -1;
-            } catch (UnsupportedOperationException e) {
-                Http.error(res, 501, e.getMessage());
+            EventQuery asked = new EventQuery(effective, fromNs, toNs, limit, cursor);
+            EventStore.PolicyEventPage page = ask(res, () -> store.policyEvents(asked));
+            if (page == null) {
                 return -1;
             }
             ObjectNode out = Http.JSON.createObjectNode();
@@ -298,14 +293,8 @@ final class QueryApi {
         if (sel == null) {
             return -1;
         }
-        List<FacetCount> rows;
-        try {
-            rows = store.facets(new FacetQuery(sel.effective(), sel.fromNs(), sel.toNs(), by, maxPods));
-        } catch (IllegalArgumentException e) {
-            Http.error(res, 400, e.getMessage());
-            return -1;
-        } catch (UnsupportedOperationException e) {
-            Http.error(res, 501, e.getMessage());
+        List<FacetCount> rows = ask(res, () -> store.facets(new FacetQuery(sel.effective(), sel.fromNs(), sel.toNs(), by, maxPods)));
+        if (rows == null) {
             return -1;
         }
         ObjectNode out = Http.JSON.createObjectNode();
@@ -347,14 +336,8 @@ final class QueryApi {
         if (sel == null) {
             return -1;
         }
-        Histogram h;
-        try {
-            h = store.histogram(new HistogramQuery(sel.effective(), sel.fromNs(), sel.toNs(), buckets, split));
-        } catch (IllegalArgumentException e) {
-            Http.error(res, 400, e.getMessage());
-            return -1;
-        } catch (UnsupportedOperationException e) {
-            Http.error(res, 501, e.getMessage());
+        Histogram h = ask(res, () -> store.histogram(new HistogramQuery(sel.effective(), sel.fromNs(), sel.toNs(), buckets, split)));
+        if (h == null) {
             return -1;
         }
         ObjectNode out = Http.JSON.createObjectNode();
@@ -389,14 +372,8 @@ final class QueryApi {
         if (sel == null) {
             return -1;
         }
-        List<SessionSummary> rows;
-        try {
-            rows = store.sessions(new SessionQuery(sel.effective(), sel.fromNs(), sel.toNs(), limit));
-        } catch (IllegalArgumentException e) {
-            Http.error(res, 400, e.getMessage());
-            return -1;
-        } catch (UnsupportedOperationException e) {
-            Http.error(res, 501, e.getMessage());
+        List<SessionSummary> rows = ask(res, () -> store.sessions(new SessionQuery(sel.effective(), sel.fromNs(), sel.toNs(), limit)));
+        if (rows == null) {
             return -1;
         }
         ObjectNode out = Http.JSON.createObjectNode();
@@ -432,6 +409,21 @@ final class QueryApi {
 
     /** Events returned with one session (a session with more is cut, and says so). */
     static final int SESSION_EVENTS = 10_000;
+
+    /**
+     * Runs a store call: a bad request (IllegalArgumentException) is answered 400, a store that cannot answer it
+     * (UnsupportedOperationException) 501; null when an error was answered.
+     */
+    private static <T> T ask(ServerResponse res, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (IllegalArgumentException e) {
+            Http.error(res, 400, e.getMessage());
+        } catch (UnsupportedOperationException e) {
+            Http.error(res, 501, e.getMessage());
+        }
+        return null;
+    }
 
     private int fields(ServerRequest req, ServerResponse res, TokenStore.Token who, ObjectNode log) {
         ObjectNode out = Http.JSON.createObjectNode();
