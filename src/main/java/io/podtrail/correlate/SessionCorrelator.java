@@ -86,6 +86,12 @@ public final class SessionCorrelator implements Correlator {
     private final Map<String, Session> changed = new LinkedHashMap<>();
     private final Map<String, String> attributed = new LinkedHashMap<>();
     private final List<String> removed = new ArrayList<>();
+    /**
+     * Evictions wait for {@link #drain()}: drain runs after the batch is stored, and a process evicted while its
+     * own batch is still in memory would be in neither place for a late session's descendants.
+     */
+    private final List<Proc> exitedTrees = new ArrayList<>();
+    private final List<Proc> overCap = new ArrayList<>();
 
     private long nSessions;
     private long nMatched;
@@ -216,7 +222,7 @@ public final class SessionCorrelator implements Correlator {
             Iterator<Proc> it = table.values().iterator();
             Proc eldest = it.next();
             it.remove();
-            evict(eldest, false);
+            overCap.add(eldest);
         }
         Proc parent = p.parentExecId == null ? null : procs.get(p.parentExecId);
         if (parent != null && !parent.evicted) {
@@ -358,12 +364,7 @@ public final class SessionCorrelator implements Correlator {
                     outsideApi(p);
                 }
             }
-            case EVICT -> {
-                Proc p = (Proc) d.subject();
-                if (!p.evicted && p.exited() && !p.hasChildren()) {
-                    evict(p, true);
-                }
-            }
+            case EVICT -> exitedTrees.add((Proc) d.subject());
             case EXPIRE_ORPHANS -> {
                 List<Proc> left = orphans.remove((String) d.subject());
                 if (left != null) {
@@ -745,6 +746,17 @@ public final class SessionCorrelator implements Correlator {
 
     @Override
     public Attributions drain() {
+        for (Proc p : overCap) {
+            evict(p, false);
+        }
+        overCap.clear();
+        for (int i = 0; i < exitedTrees.size(); i++) { // evict() may schedule parents; they come back by deadline
+            Proc p = exitedTrees.get(i);
+            if (!p.evicted && p.exited() && !p.hasChildren()) {
+                evict(p, true);
+            }
+        }
+        exitedTrees.clear();
         resolveOrphansFromArchive();
         if (changed.isEmpty() && attributed.isEmpty() && removed.isEmpty()) {
             return Attributions.EMPTY;

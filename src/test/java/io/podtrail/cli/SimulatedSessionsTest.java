@@ -26,12 +26,16 @@ class SimulatedSessionsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @ParameterizedTest(name = "{0}, {1} first")
-    @CsvSource({"tetragon, sensor", "tetragon, audit", "falco, sensor", "falco, audit", "tetragon, together"})
-    void everyStorySessionHasExactlyItsProcesses(String sensor, String first, @TempDir Path dir) throws IOException {
+    @ParameterizedTest(name = "{0}, {1} first, seed {2}, {3} min")
+    @CsvSource({"tetragon, sensor, 5, 10", "tetragon, audit, 5, 10", "falco, sensor, 5, 10", "falco, audit, 5, 10",
+            "tetragon, together, 5, 10",
+            // 30 minutes in one batch: the shell's children are evicted (exited 15 min before) before the batch that
+            // holds them is stored, then the audit log arrives; found by a colleague, kept as a regression case
+            "tetragon, together, 11, 30"})
+    void everyStorySessionHasExactlyItsProcesses(String sensor, String first, int seed, int minutes, @TempDir Path dir) throws IOException {
         Path sim = dir.resolve("sim");
-        CliRunner.Result r = CliRunner.run("simulate", "--out", sim.toString(), "--sensor", sensor, "--minutes", "10",
-                "--rate", "20", "--seed", "5", "--start", "2026-03-02T09:00:00Z");
+        CliRunner.Result r = CliRunner.run("simulate", "--out", sim.toString(), "--sensor", sensor, "--minutes", "" + minutes,
+                "--rate", "12", "--seed", "" + seed, "--start", "2026-03-02T09:00:00Z");
         assertThat(r.exitCode()).as(r.err()).isZero();
         String sensorFile = sim.resolve(sensor + ".jsonl").toString();
         String auditFile = sim.resolve("k8s-audit.jsonl").toString();

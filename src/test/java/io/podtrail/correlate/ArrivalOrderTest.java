@@ -192,6 +192,35 @@ class ArrivalOrderTest {
     }
 
     @Test
+    void auditAfterTheShellsChildrenLeftMemoryAttributesThemThroughTheStore() {
+        // the children exited and were evicted before the request arrived; the store still knows them
+        ProcessArchive stored = new ProcessArchive() {
+            @Override
+            public java.util.Map<String, String> sessionsOf(java.util.Collection<String> execIds) {
+                return java.util.Map.of();
+            }
+
+            @Override
+            public List<ProcessInfo> processesInPod(String namespace, String pod, long fromNs, long toNs) {
+                return List.of();
+            }
+
+            @Override
+            public List<String> descendants(String execId, long fromNs) {
+                return execId.equals("bash-1") ? List.of("curl-1", "tar-1", "gzip-1") : List.of();
+            }
+        };
+        SessionCorrelator.Config shortMemory = new SessionCorrelator.Config(Duration.ofSeconds(30), Duration.ofMinutes(1),
+                Duration.ofMinutes(2), 65_536, Duration.ofMinutes(1));
+        Scenario s = new Scenario(shortMemory, stored).feed(bash, curl, conn, exit(21, curl), tar, gzip, exit(41, gzip),
+                exit(41.1, tar)).advance(900);
+        assertThat(s.sessions.values()).singleElement().satisfies(r -> assertThat(r.kind()).isEqualTo("outside_api"));
+        s.feed(request);
+        assertThat(s.session("audit-1").confidence()).isEqualTo(SessionRecord.EXACT);
+        assertThat(s.processesOf("audit-1")).containsExactlyInAnyOrder("bash-1", "curl-1", "tar-1", "gzip-1");
+    }
+
+    @Test
     void eventsWithoutParentOrPodInformationPassThrough() {
         // native or Falco events may lack the parent's name, exec id or the pod: no session, no failure
         Event bare = exec(1, null, null, null, "3f2a", "podtrail:node-1:3f2a:7", null, null, "/usr/sbin/tcpdump", "-i any");

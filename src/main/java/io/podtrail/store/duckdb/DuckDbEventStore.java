@@ -1209,7 +1209,34 @@ public final class DuckDbEventStore implements EventStore {
      */
     @Override
     public io.podtrail.correlate.ProcessArchive archive() {
-        return SessionTables.archive(writer);
+        // each question on a fresh autocommit connection: the writer's own connection keeps the snapshot of its
+        // open transaction, which missed processes committed since (found: descendants of a late session)
+        return new io.podtrail.correlate.ProcessArchive() {
+            @Override
+            public Map<String, String> sessionsOf(java.util.Collection<String> execIds) {
+                return withConnection(c -> SessionTables.archive(c).sessionsOf(execIds));
+            }
+
+            @Override
+            public List<io.podtrail.correlate.ProcessInfo> processesInPod(String namespace, String pod, long fromNs, long toNs) {
+                return withConnection(c -> SessionTables.archive(c).processesInPod(namespace, pod, fromNs, toNs));
+            }
+
+            @Override
+            public List<String> descendants(String execId, long fromNs) {
+                return withConnection(c -> SessionTables.archive(c).descendants(execId, fromNs));
+            }
+
+            @Override
+            public io.podtrail.correlate.SessionRecord session(String id) {
+                return withConnection(c -> SessionTables.archive(c).session(id));
+            }
+
+            @Override
+            public List<io.podtrail.correlate.SessionRecord> pendingSessions() {
+                return withConnection(c -> SessionTables.archive(c).pendingSessions());
+            }
+        };
     }
 
     /** Runs work on a fresh duplicate connection (aggregations, checkpoints, tests). */
