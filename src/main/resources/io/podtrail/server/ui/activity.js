@@ -16,6 +16,7 @@ import { parseRange, putRange, timeRange, timeBar } from './timebar.js';
 
 const DEFAULT_RANGE = '1h';
 const PAGE = 500;
+const MAX_REACH = 10;
 const LEVELS = { workload: ['cluster', 'namespace', 'workload', 'pod', 'container'], node: ['cluster', 'node', 'pod'] };
 
 export function parseState(p) {
@@ -245,7 +246,16 @@ export function mount(container, ctx) {
     }
   }
 
-  async function showSelection() {
+  /**
+   * A link with an event selected (a policy event's context) shows it among its neighbours: the pages up to it are
+   * loaded, at most MAX_REACH of them.
+   */
+  async function reach(sel) {
+    const loaded = () => events.events().some(x => String(x['podtrail.id']) === sel);
+    for (let pages = 0; sel && cursor && pages < MAX_REACH && !loaded(); pages++) await loadMore();
+  }
+
+  async function showSelection(reveal) {
     if (!state.sel) {
       body.classList.remove('with-detail');
       pane.element.remove();
@@ -266,7 +276,7 @@ export function mount(container, ctx) {
     pane.show(e);
     if (!pane.element.isConnected) body.append(pane.element);
     body.classList.add('with-detail');
-    events.select(e);
+    if (reveal) events.reveal(e); else events.select(e);
   }
 
   const ready = fields().then(f => {
@@ -284,10 +294,12 @@ export function mount(container, ctx) {
         range = timeRange(state);
         renderControls();
         await load();
+        await reach(state.sel);
+        await showSelection(true);
       } else {
         renderControls();
+        await showSelection(false);
       }
-      await showSelection();
     },
     destroy() {
       if (request) request.abort();

@@ -33,7 +33,9 @@ export function where(s) {
 /** The command of a session as one line (its argv joined), or what kind of session has none. */
 export function commandLine(s) {
   const argv = s['session.command'];
-  if (Array.isArray(argv) && argv.length) return argv.join(' ');
+  // an argument with a space or a shell character is quoted, so `sh -c "cat /etc/hostname"` reads as typed
+  const arg = a => /^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : "'" + String(a).replace(/'/g, "'\\''") + "'";
+  if (Array.isArray(argv) && argv.length) return argv.map(arg).join(' ');
   return s['session.kind'] === 'portforward' ? '(port-forward)' : s['session.kind'] === 'attach' ? '(attach)' : '';
 }
 
