@@ -77,7 +77,7 @@ class SessionsUiTest extends BrowserTest {
                 .anySatisfy(t -> assertThat(t).contains("shred -u /root/.bash_history"));
         List<String> times = driver.findElements(By.cssSelector("#timeline td.t")).stream().map(t -> t.getText().split(" ")[0]).toList();
         assertThat(times).isSortedAccordingTo(java.util.Comparator.comparing(Instant::parse));
-        shot("session");
+        tallShot("session");
 
         // "Open in Activity" shows this session's events
         driver.findElement(By.id("open-activity")).click();
@@ -113,6 +113,22 @@ class SessionsUiTest extends BrowserTest {
         List<String> times = driver.findElements(By.cssSelector("#policy-rows td.t")).stream().map(WebElement::getText).toList();
         assertThat(times).isSortedAccordingTo(java.util.Comparator.comparing(Instant::parse).reversed());
         shot("policy");
+
+        // priorities and tags narrow the feed, as the API does
+        driver.findElement(By.cssSelector("#priorities [data-priority=Warning] input")).click();
+        waitForUrl("pri=Warning");
+        long warnings = apiGet("/api/v1/policy-events?limit=1000&since=1h&filter=" + URLEncoder.encode("priority = Warning", StandardCharsets.UTF_8), admin)
+                .get("policy_events").size();
+        assertThat(warnings).isPositive();
+        wait(d -> policyColumn(1).size() == warnings && policyColumn(1).stream().allMatch("Warning"::equals));
+        driver.findElement(By.cssSelector("#priorities [data-priority=Warning] input")).click();
+        wait(d -> !d.getCurrentUrl().contains("pri="));
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("policy-tag"))).selectByValue("T1070");
+        waitForUrl("tag=T1070");
+        wait(d -> !policyColumn(2).isEmpty() && policyColumn(2).stream().allMatch(r -> r.contains("T1070")));
+        assertThat(policyColumn(2)).anySatisfy(r -> assertThat(r).contains("History or log tampering"));
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("policy-tag"))).selectByValue("");
+        wait(d -> !d.getCurrentUrl().contains("tag="));
 
         // the analyst picks the rule
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("policy-rule"))).selectByValue("Terminal shell in a container");
@@ -150,13 +166,30 @@ class SessionsUiTest extends BrowserTest {
         assertThat(driver.findElement(By.cssSelector("#timeline tr.is-unknown")).getText()).contains(seed.connections().get(0).dstIp(), "UNKNOWN");
         assertThat(driver.findElements(By.cssSelector("#timeline tr[data-kind=exec]")).stream().map(WebElement::getText))
                 .anySatisfy(t -> assertThat(t).contains("shred"));
-        shot("session-from-policy");
+        tallShot("session-from-policy");
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
 
     static Truth.Session session(String story) {
         return truth.sessions().stream().filter(s -> s.story().equals(story)).findFirst().orElseThrow();
+    }
+
+    /** A screenshot of a taller window, for a page that does not fit the usual one (the window is restored). */
+    static void tallShot(String name) throws IOException {
+        org.openqa.selenium.Dimension size = driver.manage().window().getSize();
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(size.getWidth(), 1300));
+        try {
+            shot(name);
+        } finally {
+            driver.manage().window().setSize(size);
+        }
+    }
+
+    /** The text of one column of the policy rows, read in one step. */
+    @SuppressWarnings("unchecked")
+    static List<String> policyColumn(int i) {
+        return (List<String>) driver.executeScript("return [...document.querySelectorAll('#policy-rows tr')].map(r => r.children[" + i + "].textContent)");
     }
 
     static WebElement row(String sessionId) {

@@ -18,6 +18,10 @@ const ENUMS = {
   'peer.known': ['true', 'false'],
   'ka.verb': ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'],
   'fd.l4proto': ['tcp', 'udp'],
+  'session.kind': ['exec', 'attach', 'debug', 'portforward', 'outside_api'],
+  'session.confidence': ['exact', 'ambiguous', 'unmatched', 'pending'],
+  'session.allowed': ['true', 'false'],
+  'session.tty': ['true', 'false'],
 };
 
 /**
