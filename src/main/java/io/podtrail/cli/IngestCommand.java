@@ -52,6 +52,9 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--cluster", paramLabel = "NAME", description = "Cluster name for --context snapshots (default: from podtrail.yaml, else 'default').")
     String cluster;
 
+    @Mixin
+    RulesOptions rulesOptions;
+
     @Parameters(arity = "0..*", paramLabel = "FILE|DIR", description = "Files or directories (recursively); .gz files are decompressed.")
     List<Path> inputs = new ArrayList<>();
 
@@ -63,6 +66,7 @@ final class IngestCommand implements Callable<Integer> {
         long start = System.nanoTime();
         IngestSummary s;
         CorrelationStats sessions;
+        io.podtrail.detect.RuleEngine detector;
         if (inputs.isEmpty() && contexts.isEmpty()) {
             throw new IllegalArgumentException("nothing to ingest: give FILE|DIR arguments and/or --context FILE");
         }
@@ -72,9 +76,10 @@ final class IngestCommand implements Callable<Integer> {
                 SnapshotReader.Result r = cluster == null ? context.loadSnapshot(snapshot) : context.loadSnapshot(snapshot, cluster);
                 System.out.printf("context: %,d objects from %s (%,d history records)%n", r.objects(), snapshot, r.records());
             }
+            detector = io.podtrail.detect.RuleEngine.of(rulesOptions.load(err));
             try (EventStore store = Stores.open(data)) {
                 SessionCorrelator correlator = new SessionCorrelator(store.archive());
-                try (IngestPipeline pipeline = new IngestPipeline(new TrailWriter(store, correlator), context.enricher(),
+                try (IngestPipeline pipeline = new IngestPipeline(new TrailWriter(store, correlator, detector), context.enricher(),
                         data.resolve("rejected"), batch)) {
                     s = pipeline.ingestPaths(inputs, fmt, progressBar(err));
                 }
@@ -109,6 +114,9 @@ final class IngestCommand implements Callable<Integer> {
                     Math.max(0, sessions.sessions() - sessions.matched() - sessions.ambiguous() - sessions.unmatched()),
                     sessions.outsideApi() > 0 ? String.format(", %,d shells outside the Kubernetes API", sessions.outsideApi()) : "");
         }
+        io.podtrail.detect.Detector.Stats ds = detector.stats();
+        out.printf("policies   %,d rules, %,d policy events raised (podtrail policy-events)%n", detector.rules().size(),
+                ds.policyEvents());
         return 0;
     }
 

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code podtrail} command line: one subcommand per task, shared options in {@link DataDir} and {@link ReadOptions}. */
 @Command(name = "podtrail", mixinStandardHelpOptions = true, version = "podtrail 0.1.0",
         description = "Kubernetes activity audit: who did what, where, and when.",
-        subcommands = {DemoCommand.class, IngestCommand.class, QueryCommand.class, FacetsCommand.class, HistogramCommand.class, SessionsCommand.class, SessionCommand.class, FieldsCommand.class, BaselineCommand.class, SimulateCommand.class, ServeCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, IngestCommand.class, QueryCommand.class, SessionsCommand.class, SessionCommand.class, PolicyEventsCommand.class, FacetsCommand.class, HistogramCommand.class, FieldsCommand.class, RulesCommand.class, BaselineCommand.class, SimulateCommand.class, ServeCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -24,6 +24,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to listen on (default: 127.0.0.1:7070, or the config file's).")
     String listen;
 
+    @picocli.CommandLine.Mixin
+    RulesOptions rulesOptions;
+
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (listen, tls, limits); see docs/server.md.")
     Path config;
 
@@ -45,7 +48,7 @@ final class ServeCommand implements Callable<Integer> {
         if (listen != null) {
             c = c.withListen(listen);
         }
-        PodtrailServer server = PodtrailServer.start(c);
+        PodtrailServer server = PodtrailServer.start(c, rulesOptions.load(System.err));
         for (String w : watch) {
             int eq = w.indexOf('=');
             String cluster = eq < 0 ? w : w.substring(0, eq);
@@ -62,7 +65,8 @@ final class ServeCommand implements Callable<Integer> {
         server.createdAdminToken().ifPresent(p -> System.out.println(
                 "podtrail serve: created an admin token in " + p.toAbsolutePath() + " (mode 0600); "
                         + "create others with 'podtrail token create'"));
-        System.out.println("podtrail serve: listening on " + server.url() + " (data " + c.dataDir().toAbsolutePath() + ")");
+        System.out.println("podtrail serve: listening on " + server.url() + " (data " + c.dataDir().toAbsolutePath() + ")"
+                + (c.mutualTls() ? "; ingest needs a client certificate signed by a CA in " + c.tlsClientCa() : ""));
         System.out.flush();
         stopped.await();
         return 0;

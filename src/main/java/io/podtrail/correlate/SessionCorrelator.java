@@ -223,7 +223,7 @@ public final class SessionCorrelator implements Correlator {
             link(parent, p, false);
         } else if (p.parentExecId != null) {
             p.ancestors = p.parentName == null ? List.of() : List.of(p.parentName);
-            if (!RUNTIMES.contains(p.parentName)) {
+            if (!runtime(p.parentName)) {
                 orphans.computeIfAbsent(p.parentExecId, k -> new ArrayList<>(2)).add(p);
                 orphanLookups.add(p.parentExecId);
                 deadlines.add(new Deadline(p.start + retention, Action.EXPIRE_ORPHANS, p.parentExecId));
@@ -236,7 +236,7 @@ public final class SessionCorrelator implements Correlator {
             }
         }
         p.rootCandidate = p.pod != null && p.containerId != null && !"host".equals(p.containerId)
-                && (RUNTIMES.contains(p.parentName) || (parent != null && !Objects.equals(parent.containerId, p.containerId)));
+                && (runtime(p.parentName) || (parent != null && !Objects.equals(parent.containerId, p.containerId)));
         if (p.rootCandidate && p.session == null) {
             Pod pod = pods.computeIfAbsent(podKey(p.namespace, p.pod), k -> new Pod());
             pod.roots.add(p);
@@ -429,7 +429,7 @@ public final class SessionCorrelator implements Correlator {
     private void fromArchive(Session s, Pod pod) {
         List<ProcessInfo> found = archive.processesInPod(s.namespace, s.pod, s.received - window, s.received + window);
         for (ProcessInfo i : found) {
-            if (procs.containsKey(i.execId()) || !RUNTIMES.contains(i.parentName())) {
+            if (procs.containsKey(i.execId()) || !runtime(i.parentName())) {
                 continue;
             }
             Proc p = new Proc(i.execId(), i.parentExecId());
@@ -692,6 +692,11 @@ public final class SessionCorrelator implements Correlator {
                 }
             }
         }
+    }
+
+    /** Is this parent name a container runtime's (null-safe: Set.of refuses null lookups)? */
+    static boolean runtime(String parentName) {
+        return parentName != null && RUNTIMES.contains(parentName);
     }
 
     static boolean interactive(Proc p) {

@@ -160,6 +160,41 @@ public final class Fields {
     public static final Field KA_AUTH_DECISION = stored("ka.auth.decision", FieldType.STRING, "Authorization decision annotation (allow / forbid).", AUDIT);
     public static final Field KA_AUTH_REASON = stored("ka.auth.reason", FieldType.STRING, "Authorization reason annotation.", AUDIT);
 
+    // --- Falco syscall fields only Falco (json_output with these output_fields) or native events carry ---
+    private static final String FALCO_ONLY = "falco, podtrail";
+    public static final Field PROC_VPID = stored("proc.vpid", FieldType.LONG, "Process id in the container's pid namespace (1: the container's init).", FALCO_ONLY);
+    public static final Field PROC_ENV = stored("proc.env", FieldType.STRING, "Environment of the process, as Falco prints it.", FALCO_ONLY);
+    public static final Field PROC_IS_EXE_UPPER_LAYER = stored("proc.is_exe_upper_layer", FieldType.BOOL, "True when the executable lives in the container's writable upper layer (drift).", FALCO_ONLY);
+    public static final Field PROC_IS_EXE_FROM_MEMFD = stored("proc.is_exe_from_memfd", FieldType.BOOL, "True when the executable is a memfd (fileless execution).", FALCO_ONLY);
+    public static final Field PROC_IS_VPGID_LEADER = stored("proc.is_vpgid_leader", FieldType.BOOL, "True when the process leads its process group.", FALCO_ONLY);
+    public static final Field THREAD_CAP_EFFECTIVE = stored("thread.cap_effective", FieldType.STRING, "Effective capabilities, space separated (CAP_SYS_ADMIN ...).", FALCO_ONLY);
+    public static final Field THREAD_CAP_PERMITTED = stored("thread.cap_permitted", FieldType.STRING, "Permitted capabilities, space separated.", FALCO_ONLY);
+    public static final Field CONTAINER_PRIVILEGED = stored("container.privileged", FieldType.BOOL, "True when the container runs privileged.", FALCO_ONLY);
+    public static final Field FD_SIP_NAME = stored("fd.sip.name", FieldType.STRING, "Domain name the server IP was resolved from (Falco's DNS tracking).", FALCO_ONLY);
+    public static final Field FD_CIP_NAME = stored("fd.cip.name", FieldType.STRING, "Domain name of the client IP.", FALCO_ONLY);
+
+    // --- Kubernetes API request and response objects (the k8saudit plugin's ka.req.* / ka.resp.* fields) ---
+    private static final String AUDIT_OBJ = "k8s-audit (level Request or RequestResponse)";
+    public static final Field KA_REQ_POD_CONTAINERS_IMAGE = stored("ka.req.pod.containers.image", FieldType.STRING_LIST, "Images of the containers of a pod being created (requestObject.spec.containers[].image).", AUDIT_OBJ);
+    public static final Field KA_REQ_POD_CONTAINERS_IMAGE_REPOSITORY = stored("ka.req.pod.containers.image.repository", FieldType.STRING_LIST, "Those images without tag or digest.", AUDIT_OBJ);
+    public static final Field KA_REQ_POD_CONTAINERS_PRIVILEGED = stored("ka.req.pod.containers.privileged", FieldType.STRING_LIST, "securityContext.privileged of each container of the pod (true or false).", AUDIT_OBJ);
+    public static final Field KA_REQ_POD_INITCONTAINERS_PRIVILEGED = stored("ka.req.pod.initContainers.privileged", FieldType.STRING_LIST, "securityContext.privileged of each init container.", AUDIT_OBJ);
+    public static final Field KA_REQ_POD_EPHEMERALCONTAINERS_PRIVILEGED = stored("ka.req.pod.ephemeralContainers.privileged", FieldType.STRING_LIST, "securityContext.privileged of each ephemeral container.", AUDIT_OBJ);
+    public static final Field KA_REQ_POD_HOST_NETWORK = stored("ka.req.pod.host_network", FieldType.STRING, "spec.hostNetwork of the pod being created (true or false).", AUDIT_OBJ);
+    public static final Field KA_REQ_POD_HOST_PID = stored("ka.req.pod.host_pid", FieldType.STRING, "spec.hostPID of the pod (true or false).", AUDIT_OBJ);
+    public static final Field KA_REQ_POD_HOST_IPC = stored("ka.req.pod.host_ipc", FieldType.STRING, "spec.hostIPC of the pod (true or false).", AUDIT_OBJ);
+    public static final Field KA_REQ_POD_VOLUMES_HOSTPATH = stored("ka.req.pod.volumes.hostpath", FieldType.STRING_LIST, "hostPath paths of the pod's volumes.", AUDIT_OBJ);
+    public static final Field KA_REQ_ROLE_RULES_VERBS = stored("ka.req.role.rules.verbs", FieldType.STRING_LIST, "Verbs of every rule of a role or cluster role being created.", AUDIT_OBJ);
+    public static final Field KA_REQ_ROLE_RULES_RESOURCES = stored("ka.req.role.rules.resources", FieldType.STRING_LIST, "Resources of every rule of a role or cluster role.", AUDIT_OBJ);
+    public static final Field KA_REQ_ROLE_RULES = stored("ka.req.role.rules", FieldType.STRING, "The rules of a role or cluster role, as JSON.", AUDIT_OBJ);
+    public static final Field KA_REQ_BINDING_ROLE = stored("ka.req.binding.role", FieldType.STRING, "roleRef.name of a (cluster) role binding being created.", AUDIT_OBJ);
+    public static final Field KA_REQ_BINDING_SUBJECTS = stored("ka.req.binding.subjects", FieldType.STRING_LIST, "Names of the subjects of the binding.", AUDIT_OBJ);
+    public static final Field KA_REQ_CONFIGMAP_NAME = stored("ka.req.configmap.name", FieldType.STRING, "Name of a config map being created.", AUDIT_OBJ);
+    public static final Field KA_REQ_CONFIGMAP_OBJ = stored("ka.req.configmap.obj", FieldType.STRING, "The data of the config map, as JSON.", AUDIT_OBJ);
+    public static final Field KA_REQ_SERVICE_TYPE = stored("ka.req.service.type", FieldType.STRING, "spec.type of a service being created.", AUDIT_OBJ);
+    public static final Field KA_REQ_SERVICE_PORTS = stored("ka.req.service.ports", FieldType.STRING_LIST, "spec.ports of the service, each as JSON.", AUDIT_OBJ);
+    public static final Field KA_RESP_NAME = stored("ka.resp.name", FieldType.STRING, "metadata.name of the response object (the name given to a created object).", AUDIT_OBJ);
+
     // --- sensor detections (Falco alerts keep their rule) ---
     public static final Field FALCO_RULE = stored("falco.rule", FieldType.STRING, "For events that arrived as a Falco alert: the rule that fired.", "falco");
     public static final Field FALCO_PRIORITY = stored("falco.priority", FieldType.STRING, "Priority of the Falco alert (Emergency ... Debug).", "falco");
@@ -180,13 +215,60 @@ public final class Fields {
     public static final Field FD_NET = derived("fd.net", FieldType.IP, "Either end's IP network: true when client or server matches.", ALL_SYS, false);
     public static final Field FD_RIP = derived("fd.rip", FieldType.IP, "Remote IP (fd.sip for connect, fd.cip for accept).", ALL_SYS, false);
     public static final Field FD_LIP = derived("fd.lip", FieldType.IP, "Local IP (fd.cip for connect, fd.sip for accept).", ALL_SYS, false);
+    public static final Field FD_PORT = derived("fd.port", FieldType.LONG, "Either end's port: true when the client or the server port matches.", ALL_SYS, false);
     public static final Field FD_RPORT = derived("fd.rport", FieldType.LONG, "Remote port.", ALL_SYS, false);
     public static final Field FD_LPORT = derived("fd.lport", FieldType.LONG, "Local port.", ALL_SYS, false);
     public static final Field FD_DIRECTORY = derived("fd.directory", FieldType.STRING, "Directory part of fd.name for file events.", ALL_SYS, false);
     public static final Field FD_FILENAME = derived("fd.filename", FieldType.STRING, "File name part of fd.name for file events.", ALL_SYS, false);
 
+    // Falco syscall fields derived from what the sensors report (so Falco's macros work on Podtrail events)
+    public static final Field EVT_DIR = derived("evt.dir", FieldType.STRING,
+            "Falco's event direction: '<' (exit) for every sensor event, since Podtrail records completed calls; absent for API requests.", ALL_SYS, false);
+    public static final Field PROC_DURATION = derived("proc.duration", FieldType.LONG,
+            "Nanoseconds since the process started, at the event's time: evt.time - proc.pid.ts.", ALL_SYS, false);
+    public static final Field EVT_NUM = derived("evt.num", FieldType.LONG,
+            "Podtrail has no per-sensor event counter: 1 for every event, so that Falco's always_true (evt.num >= 0) and never_true (evt.num = 0) macros keep their meaning.", "all", false);
+    public static final Field EVT_RAWRES = derived("evt.rawres", FieldType.LONG,
+            "Return value of the call: evt.args[res] when the sensor reports it, else 0 for exec, connect, accept, close and file events (sensors report completed calls).", ALL_SYS, false);
+    public static final Field EVT_RES = derived("evt.res", FieldType.STRING,
+            "SUCCESS when evt.rawres is 0 or more, else the error number as text.", ALL_SYS, false);
+    public static final Field EVT_IS_OPEN_WRITE = derived("evt.is_open_write", FieldType.BOOL,
+            "For file events: true for a write (evt.type write) or an open whose evt.args[flags] has O_WRONLY, O_RDWR, O_CREAT, O_TRUNC or O_APPEND.", ALL_SYS, false);
+    public static final Field EVT_IS_OPEN_READ = derived("evt.is_open_read", FieldType.BOOL,
+            "For file events: true for a read (evt.type read) or an open whose evt.args[flags] has O_RDONLY or O_RDWR.", ALL_SYS, false);
+    public static final Field EVT_ARG = derived("evt.arg", FieldType.STRING,
+            "evt.arg[NAME] (also written evt.arg.NAME or evt.rawarg.NAME): the sensor-supplied argument NAME from evt.args.", ALL_SYS, true);
+    public static final Field FD_TYPECHAR = derived("fd.typechar", FieldType.STRING,
+            "Falco's descriptor type letter: f for file events, 4 or 6 for IPv4 or IPv6 connections.", ALL_SYS, false);
+    public static final Field FD_TYPE = derived("fd.type", FieldType.STRING,
+            "Falco's descriptor type: file, ipv4 or ipv6.", ALL_SYS, false);
+    public static final Field FD_SOCKFAMILY = derived("fd.sockfamily", FieldType.STRING,
+            "ip for connection events.", ALL_SYS, false);
+    public static final Field FD_NUM = derived("fd.num", FieldType.LONG,
+            "Descriptor number: evt.args[fd] when the sensor reports it, else 0 for file and connection events (the action happened, so the descriptor was valid).", ALL_SYS, false);
+    public static final Field FD_CONNECTED = derived("fd.connected", FieldType.BOOL,
+            "True for connect and accept events.", ALL_SYS, false);
+    public static final Field FD_NAME_CHANGED = derived("fd.name_changed", FieldType.BOOL,
+            "False for connection events (Podtrail has no sendto/sendmsg events that rename a socket).", ALL_SYS, false);
+
+    // --- policy events (podtrail policy-events and /api/v1/policy-events only) ---
+    private static final String POLICY = "policy events";
+    public static final Field POLICY_RULE = derived("policy.rule", FieldType.STRING, "Name of the rule that raised the policy event. Alias: rule.", POLICY, false);
+    public static final Field POLICY_PRIORITY = derived("policy.priority", FieldType.STRING,
+            "Priority of the rule as Falco prints it: Emergency, Alert, Critical, Error, Warning, Notice, Informational, Debug. Alias: priority.", POLICY, false);
+    public static final Field POLICY_TAGS = derived("policy.tags", FieldType.STRING_LIST, "Tags of the rule. Alias: tags.", POLICY, false);
+    public static final Field POLICY_OUTPUT = derived("policy.output", FieldType.STRING, "The rule's formatted output. Alias: output.", POLICY, false);
+
     static {
         alias("node", HOSTNAME);
+        alias("fd.ip", FD_NET);
+        alias("jevt.rawtime", TIME);
+        alias("proc.pexe", PROC_PEXEPATH);
+        alias("fd.nameraw", FD_NAME);
+        alias("rule", POLICY_RULE);
+        alias("priority", POLICY_PRIORITY);
+        alias("tags", POLICY_TAGS);
+        alias("output", POLICY_OUTPUT);
     }
 
     private Fields() {

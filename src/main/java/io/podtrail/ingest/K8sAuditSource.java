@@ -166,6 +166,7 @@ public final class K8sAuditSource extends JsonEventSource {
             e.setIfPresent(Fields.KA_AUTH_DECISION, text(ann, "authorization.k8s.io/decision"));
             e.setIfPresent(Fields.KA_AUTH_REASON, text(ann, "authorization.k8s.io/reason"));
         }
+        K8sAuditObjects.extract(n, ref != null && ref.isObject() ? text(ref, "resource") : null, e);
         e.raw(raw);
         return e;
     }

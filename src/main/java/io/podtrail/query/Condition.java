@@ -65,7 +65,8 @@ public sealed interface Condition {
     record Target(Field field, String arg, Transform transform) {
     }
 
+    /** LOWER, UPPER: tolower / toupper; TEXT: a number compared as its decimal text (Falco's string operators on ka.response.code). */
     enum Transform {
-        NONE, LOWER, UPPER
+        NONE, LOWER, UPPER, TEXT
     }
 }

@@ -28,4 +28,16 @@ public record Filter(String text, Expr expr, Condition condition) {
         Expr e = FilterParser.parse(text);
         return new Filter(text, e, FilterResolver.resolve(text, e));
     }
+
+    /**
+     * Like {@link #compile(String)} for the policy-events feed: the {@code policy.*} fields (aliases rule,
+     * priority, tags, output) are known as well as every event field.
+     */
+    public static Filter compilePolicyFeed(String text) throws FilterException {
+        if (text == null || text.isBlank()) {
+            return ALL;
+        }
+        Expr e = FilterParser.parse(text);
+        return new Filter(text, e, FilterResolver.resolvePolicyFeed(text, e));
+    }
 }

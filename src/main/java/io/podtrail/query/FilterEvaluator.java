@@ -69,39 +69,122 @@ public final class FilterEvaluator {
     private static Predicate<Event> test(Test t) {
         Field f = t.target().field();
         if (f == Fields.FD_NET) {
-            Predicate<Object> m = matcher(FieldType.IP, t.op() == Op.NE ? Op.EQ : t.op(), t.values());
-            Function<Event, Object> cip = stored(Fields.FD_CIP);
-            Function<Event, Object> sip = stored(Fields.FD_SIP);
-            return switch (t.op()) {
-                case EXISTS -> e -> cip.apply(e) != null || sip.apply(e) != null;
-                case NE -> e -> {
-                    Object c = cip.apply(e);
-                    Object s = sip.apply(e);
-                    return (c != null || s != null) && !(c != null && m.test(c)) && !(s != null && m.test(s));
-                };
-                default -> e -> {
-                    Object c = cip.apply(e);
-                    Object s = sip.apply(e);
-                    return c != null && m.test(c) || s != null && m.test(s);
-                };
-            };
+            Predicate<Object> m = t.op() == Op.EXISTS ? null : matcher(FieldType.IP, t.op() == Op.NE ? Op.EQ : t.op(), t.values());
+            return either(stored(Fields.FD_CIP), stored(Fields.FD_SIP), t.op(), m);
+        }
+        if (f == Fields.PROC_ANAME && t.target().arg() == null) {
+            return anyAncestor(t);
+        }
+        if (f == Fields.FD_PORT) {
+            return eitherPort(t);
         }
         Function<Event, Object> value = accessor(t.target());
+        FieldType type = t.target().transform() == Condition.Transform.TEXT ? FieldType.STRING : f.type();
         if (t.op() == Op.EXISTS) {
             return e -> value.apply(e) != null;
         }
         if (t.op() == Op.NE) {
-            Predicate<Object> eq = matcher(f.type(), f.type() == FieldType.STRING_LIST ? Op.CONTAINS : Op.EQ, t.values());
+            Predicate<Object> eq = matcher(type, type == FieldType.STRING_LIST ? Op.CONTAINS : Op.EQ, t.values());
             return e -> {
                 Object v = value.apply(e);
                 return v != null && !eq.test(v);
             };
         }
-        Predicate<Object> m = matcher(f.type(), t.op(), t.values());
+        Predicate<Object> m = matcher(type, t.op(), t.values());
         return e -> {
             Object v = value.apply(e);
             return v != null && m.test(v);
         };
+    }
+
+    /**
+     * {@code proc.aname} without an index: true when some ancestor passes (for != : when there are ancestors and
+     * none is equal). The ancestors are podtrail.ancestors, or the parent alone when the list is empty.
+     */
+    private static Predicate<Event> anyAncestor(Test t) {
+        Function<Event, List<?>> list = FilterEvaluator::ancestors;
+        if (t.op() == Op.EXISTS) {
+            return e -> list.apply(e) != null;
+        }
+        boolean ne = t.op() == Op.NE;
+        Predicate<Object> m = matcher(FieldType.STRING, ne ? Op.EQ : t.op(), t.values());
+        Condition.Transform tr = t.target().transform();
+        return e -> {
+            List<?> l = list.apply(e);
+            if (l == null) {
+                return false;
+            }
+            for (Object o : l) {
+                if (o != null && m.test(transform(tr, (String) o))) {
+                    return !ne;
+                }
+            }
+            return ne;
+        };
+    }
+
+    /** fd.port: either end's port passes (for != : some port is present and neither is equal), as fd.net for IPs. */
+    private static Predicate<Event> eitherPort(Test t) {
+        boolean text = t.target().transform() == Condition.Transform.TEXT;
+        FieldType type = text ? FieldType.STRING : FieldType.LONG;
+        Function<Event, Object> c = e -> text && e.get(Fields.FD_CPORT) != null ? e.get(Fields.FD_CPORT).toString() : e.get(Fields.FD_CPORT);
+        Function<Event, Object> s = e -> text && e.get(Fields.FD_SPORT) != null ? e.get(Fields.FD_SPORT).toString() : e.get(Fields.FD_SPORT);
+        if ((t.op() == Op.IN || t.op() == Op.PMATCH) && t.values().isEmpty()) {
+            return e -> false;
+        }
+        return either(c, s, t.op(), t.op() == Op.EXISTS ? null : matcher(type, t.op() == Op.NE ? Op.EQ : t.op(), t.values()));
+    }
+
+    /**
+     * A test on either of two values (fd.net, fd.port): true when one passes; for != when one is present and
+     * neither is equal; exists when one is present. {@code m} tests a present value (null for exists).
+     */
+    private static Predicate<Event> either(Function<Event, Object> a, Function<Event, Object> b, Op op, Predicate<Object> m) {
+        return switch (op) {
+            case EXISTS -> e -> a.apply(e) != null || b.apply(e) != null;
+            case NE -> e -> {
+                Object x = a.apply(e);
+                Object y = b.apply(e);
+                return (x != null || y != null) && !(x != null && m.test(x)) && !(y != null && m.test(y));
+            };
+            default -> e -> {
+                Object x = a.apply(e);
+                Object y = b.apply(e);
+                return x != null && m.test(x) || y != null && m.test(y);
+            };
+        };
+    }
+
+    private static String transform(Condition.Transform tr, String s) {
+        return switch (tr) {
+            case NONE, TEXT -> s;
+            case LOWER -> s.toLowerCase(Locale.ROOT);
+            case UPPER -> s.toUpperCase(Locale.ROOT);
+        };
+    }
+
+    /** podtrail.ancestors when not empty, else [proc.pname] when known, else null. */
+    static List<?> ancestors(Event e) {
+        if (e.get(Fields.ANCESTORS) instanceof List<?> l && !l.isEmpty()) {
+            return l;
+        }
+        String p = e.getString(Fields.PROC_PNAME);
+        return p == null ? null : List.of(p);
+    }
+
+    /**
+     * What a target reads on an event, after its transformer: String, Long, Boolean, List or Map, or null
+     * when the event does not have it (rule outputs print these values). Not for {@code proc.aname} without an
+     * index, which is a list of ancestors.
+     */
+    public static Function<Event, Object> valueOf(Target t) {
+        if (t.field() == Fields.PROC_ANAME && t.arg() == null) {
+            return FilterEvaluator::ancestors;
+        }
+        if (t.field() == Fields.FD_NET) {
+            return e -> e.get(Fields.FD_SIP) != null ? e.get(Fields.FD_SIP) : e.get(Fields.FD_CIP);
+        }
+        return accessor(t);
     }
 
     /** A test on a present value. */
@@ -272,6 +355,10 @@ public final class FilterEvaluator {
                 Object v = raw.apply(e);
                 return v == null ? null : ((String) v).toUpperCase(Locale.ROOT);
             };
+            case TEXT -> e -> {
+                Object v = raw.apply(e);
+                return v == null ? null : v.toString();
+            };
         };
     }
 
@@ -290,6 +377,21 @@ public final class FilterEvaluator {
                 Matcher m = p.matcher(uri);
                 return m.find() ? urlDecode(m.group(1)) : null;
             };
+        }
+        if (f == Fields.PROC_ANAME) {
+            int n = Integer.parseInt(t.arg()); // 2 or more: 0 and 1 resolve to proc.name and proc.pname
+            return e -> e.get(Fields.ANCESTORS) instanceof List<?> l && l.size() >= n ? l.get(n - 1) : null;
+        }
+        if (f == Fields.EVT_ARG) {
+            String key = t.arg();
+            return e -> e.get(Fields.ARGS) instanceof Map<?, ?> m ? m.get(key) : null;
+        }
+        if (FilterResolver.isPolicyField(f)) {
+            return e -> null; // events have none; the store's feed reads them from its own columns
+        }
+        Function<Event, Object> syscall = syscallField(f);
+        if (syscall != null) {
+            return syscall;
         }
         if (f == Fields.K8S_POD_LABEL) {
             String key = t.arg();
@@ -335,6 +437,144 @@ public final class FilterEvaluator {
             return stored(Fields.FD_CIP);
         }
         throw new IllegalArgumentException("no evaluator for field " + f.name());
+    }
+
+    /** The Falco syscall fields derived from the kind, type and arguments (see {@link Fields#EVT_DIR} ...). */
+    private static Function<Event, Object> syscallField(Field f) {
+        if (f == Fields.EVT_DIR) {
+            return e -> isSyscall(e) ? "<" : null;
+        }
+        if (f == Fields.EVT_NUM) {
+            return e -> 1L;
+        }
+        if (f == Fields.PROC_DURATION) {
+            return e -> {
+                Long t = e.getLong(Fields.TIME);
+                Long start = e.getLong(Fields.PROC_PID_TS);
+                if (t == null || start == null) {
+                    return null;
+                }
+                try {
+                    return Math.subtractExact(t, start);
+                } catch (ArithmeticException overflow) {
+                    return null; // as the SQL's TRY_CAST
+                }
+            };
+        }
+        if (f == Fields.EVT_RAWRES) {
+            return FilterEvaluator::rawres;
+        }
+        if (f == Fields.EVT_RES) {
+            return e -> {
+                Long r = rawres(e);
+                return r == null ? null : r >= 0 ? "SUCCESS" : Long.toString(r);
+            };
+        }
+        if (f == Fields.EVT_IS_OPEN_WRITE || f == Fields.EVT_IS_OPEN_READ) {
+            boolean write = f == Fields.EVT_IS_OPEN_WRITE;
+            return e -> {
+                if (!EventKind.FILE.label().equals(e.getString(Fields.KIND))) {
+                    return null;
+                }
+                String type = e.getString(Fields.TYPE);
+                if (type == null) {
+                    return false;
+                }
+                if (type.equals(write ? "write" : "read")) {
+                    return true;
+                }
+                if (!OPEN_TYPES.contains(type)) {
+                    return false;
+                }
+                String flags = e.get(Fields.ARGS) instanceof Map<?, ?> m && m.get("flags") instanceof String fl ? fl : "";
+                for (String flag : write ? WRITE_FLAGS : READ_FLAGS) {
+                    if (flags.contains(flag)) {
+                        return true;
+                    }
+                }
+                return false;
+            };
+        }
+        if (f == Fields.FD_TYPECHAR || f == Fields.FD_TYPE) {
+            boolean chr = f == Fields.FD_TYPECHAR;
+            return e -> {
+                String kind = e.getString(Fields.KIND);
+                if (EventKind.FILE.label().equals(kind)) {
+                    return chr ? "f" : "file";
+                }
+                if (!isConnection(kind)) {
+                    return null;
+                }
+                String ip = e.getString(Fields.FD_SIP) != null ? e.getString(Fields.FD_SIP) : e.getString(Fields.FD_CIP);
+                if (ip == null) {
+                    return null;
+                }
+                boolean v6 = ip.indexOf(':') >= 0;
+                return chr ? (v6 ? "6" : "4") : (v6 ? "ipv6" : "ipv4");
+            };
+        }
+        if (f == Fields.FD_SOCKFAMILY) {
+            return e -> isConnection(e.getString(Fields.KIND)) ? "ip" : null;
+        }
+        if (f == Fields.FD_NUM) {
+            return e -> {
+                String kind = e.getString(Fields.KIND);
+                if (!EventKind.FILE.label().equals(kind) && !isConnection(kind)) {
+                    return null;
+                }
+                Long n = numericArg(e, "fd");
+                return n == null ? 0L : n;
+            };
+        }
+        if (f == Fields.FD_CONNECTED) {
+            return e -> {
+                String kind = e.getString(Fields.KIND);
+                return isConnection(kind) ? EventKind.NETWORK_CONNECT.label().equals(kind)
+                        || EventKind.NETWORK_ACCEPT.label().equals(kind) : null;
+            };
+        }
+        if (f == Fields.FD_NAME_CHANGED) {
+            return e -> isConnection(e.getString(Fields.KIND)) ? Boolean.FALSE : null;
+        }
+        return null;
+    }
+
+    /** evt.type values Falco's open macros test. */
+    public static final Set<String> OPEN_TYPES = Set.of("open", "openat", "openat2", "creat");
+    public static final List<String> WRITE_FLAGS = List.of("O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND");
+    public static final List<String> READ_FLAGS = List.of("O_RDONLY", "O_RDWR");
+
+    /** Event kinds that get a result code: every sensor event but exit and other. */
+    public static final Set<String> RESULT_KINDS = Set.of(EventKind.PROCESS_EXEC.label(), EventKind.NETWORK_CONNECT.label(),
+            EventKind.NETWORK_ACCEPT.label(), EventKind.NETWORK_CLOSE.label(), EventKind.FILE.label());
+
+    private static boolean isSyscall(Event e) {
+        String kind = e.getString(Fields.KIND);
+        return kind != null && !EventKind.K8S_API.label().equals(kind);
+    }
+
+    private static boolean isConnection(String kind) {
+        return EventKind.NETWORK_CONNECT.label().equals(kind) || EventKind.NETWORK_ACCEPT.label().equals(kind)
+                || EventKind.NETWORK_CLOSE.label().equals(kind);
+    }
+
+    private static Long rawres(Event e) {
+        Long n = numericArg(e, "res");
+        if (n != null) {
+            return n;
+        }
+        return RESULT_KINDS.contains(e.getString(Fields.KIND)) ? 0L : null;
+    }
+
+    private static Long numericArg(Event e, String name) {
+        if (e.get(Fields.ARGS) instanceof Map<?, ?> m && m.get(name) instanceof String s) {
+            try {
+                return Long.parseLong(s.trim());
+            } catch (NumberFormatException ex) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /**

@@ -41,7 +41,12 @@ import java.util.regex.PatternSyntaxException;
  *   <li>STRING_MAP: exists only; use an argument field ({@code k8s.pod.label[app]}) to compare one entry.</li>
  * </ul>
  * Not supported yet (an {@code unsupported} diagnostic): bcontains / bstartswith, val(...), b64 / basename /
- * len transformers, proc.aname[N] for N other than 1.
+ * len transformers.
+ *
+ * <p>Falco spellings: {@code proc.aname[0]} is proc.name, {@code proc.aname[1]} proc.pname, {@code proc.aname[N]}
+ * the N-th ancestor (from {@code podtrail.ancestors}), {@code proc.aname} without index any ancestor;
+ * {@code evt.arg.NAME} and {@code evt.rawarg.NAME} are {@code evt.arg[NAME]}. The {@code policy.*} fields
+ * only resolve in the policy-events feed ({@link #resolvePolicyFeed}).
  */
 public final class FilterResolver {
 
@@ -49,23 +54,61 @@ public final class FilterResolver {
             Op.ENDSWITH, Op.GLOB, Op.IGLOB, Op.REGEX, Op.IN, Op.INTERSECTS, Op.PMATCH);
     private static final Set<Op> NUMBER_OPS = EnumSet.of(Op.EQ, Op.NE, Op.LT, Op.LE, Op.GT, Op.GE, Op.IN, Op.INTERSECTS);
     private static final Set<Op> EQUALITY_OPS = EnumSet.of(Op.EQ, Op.NE, Op.IN, Op.INTERSECTS);
+    private static final Set<Op> TEXT_OPS = EnumSet.of(Op.CONTAINS, Op.ICONTAINS, Op.STARTSWITH, Op.ENDSWITH, Op.GLOB,
+            Op.IGLOB, Op.REGEX, Op.PMATCH);
+    /** The json plugin's {@code jevt.value[/pointer]} on an audit event, for the pointers a ka.* field holds. */
+    private static final java.util.Map<String, String> JEVT_POINTERS = java.util.Map.ofEntries(
+            java.util.Map.entry("/stage", "ka.stage"), java.util.Map.entry("/verb", "ka.verb"),
+            java.util.Map.entry("/level", "ka.level"), java.util.Map.entry("/auditID", "ka.auditid"),
+            java.util.Map.entry("/requestURI", "ka.uri"), java.util.Map.entry("/user/username", "ka.user.name"),
+            java.util.Map.entry("/userAgent", "ka.useragent"), java.util.Map.entry("/objectRef/resource", "ka.target.resource"),
+            java.util.Map.entry("/objectRef/subresource", "ka.target.subresource"),
+            java.util.Map.entry("/objectRef/namespace", "ka.target.namespace"),
+            java.util.Map.entry("/objectRef/name", "ka.target.name"),
+            java.util.Map.entry("/responseStatus/code", "ka.response.code"));
     private static final Set<Op> LIST_OPS = EnumSet.of(Op.EQ, Op.NE, Op.CONTAINS, Op.IN, Op.INTERSECTS);
 
     private final String text;
+    private final boolean policyFeed;
     private final List<Diagnostic> diagnostics = new ArrayList<>();
 
-    private FilterResolver(String text) {
+    private FilterResolver(String text, boolean policyFeed) {
         this.text = text;
+        this.policyFeed = policyFeed;
     }
 
     /** Resolves {@code expr} parsed from {@code text} (the text is only used to place diagnostics). */
     public static Condition resolve(String text, Expr expr) throws FilterException {
-        FilterResolver r = new FilterResolver(text);
+        return resolve(text, expr, false);
+    }
+
+    /** Resolves a filter of the policy-events feed, where the {@code policy.*} fields are known too. */
+    public static Condition resolvePolicyFeed(String text, Expr expr) throws FilterException {
+        return resolve(text, expr, true);
+    }
+
+    private static Condition resolve(String text, Expr expr, boolean policyFeed) throws FilterException {
+        FilterResolver r = new FilterResolver(text, policyFeed);
         Condition c = r.expr(expr);
         if (!r.diagnostics.isEmpty()) {
             throw new FilterException(text, r.diagnostics);
         }
         return c;
+    }
+
+    /**
+     * The target a rule output's {@code %name} or {@code %name[arg]} reads, or empty when Podtrail has no such
+     * field (Falco prints {@code <NA>} then).
+     */
+    public static Optional<Target> outputTarget(String name, String arg) {
+        FilterResolver r = new FilterResolver(name, true);
+        Target t = r.field(new FieldRef(name, arg, 0, name.length()));
+        return r.diagnostics.isEmpty() ? Optional.ofNullable(t) : Optional.empty();
+    }
+
+    /** True for the fields that exist only on policy events. */
+    public static boolean isPolicyField(Field f) {
+        return f == Fields.POLICY_RULE || f == Fields.POLICY_PRIORITY || f == Fields.POLICY_TAGS || f == Fields.POLICY_OUTPUT;
     }
 
     private void report(String code, String message, int pos, int length) {
@@ -116,6 +159,11 @@ public final class FilterResolver {
             return nothing;
         }
         FieldType type = t.field().type();
+        if ((type == FieldType.LONG || type == FieldType.TIME) && TEXT_OPS.contains(op)
+                && t.transform() == Transform.NONE) {
+            t = new Target(t.field(), t.arg(), Transform.TEXT); // Falco's k8saudit fields are text: code startswith 2
+            type = FieldType.STRING;
+        }
         if (right instanceof Literal lit && !lit.quoted() && lit.text().equals("<NA>")
                 && (op == Op.EQ || op == Op.NE)) {
             Condition exists = new Condition.Test(t, Op.EXISTS, List.of());
@@ -158,7 +206,8 @@ public final class FilterResolver {
     /** The typed value of {@code lit}, or null after reporting why it does not fit. */
     private Object convert(Target t, Op op, Literal lit, String fname) {
         String s = lit.text();
-        switch (t.field().type()) {
+        FieldType type = t.transform() == Transform.TEXT ? FieldType.STRING : t.field().type();
+        switch (type) {
             case LONG, TIME -> {
                 Long n = parseLong(s);
                 if (n == null) {
@@ -252,12 +301,52 @@ public final class FilterResolver {
 
     private Target field(FieldRef f) {
         Optional<Field> found = Fields.byName(f.name());
+        if (found.isEmpty() && f.arg() == null) {
+            for (String prefix : List.of("evt.arg.", "evt.rawarg.")) {
+                if (f.name().startsWith(prefix) && f.name().length() > prefix.length()) {
+                    return new Target(Fields.EVT_ARG, f.name().substring(prefix.length()), Transform.NONE);
+                }
+            }
+        }
+        if (found.isEmpty() && f.name().equals("jevt.value") && f.arg() != null) {
+            String mapped = JEVT_POINTERS.get(f.arg());
+            if (mapped != null) {
+                return field(new FieldRef(mapped, null, f.pos(), f.length()));
+            }
+            report("unsupported", "jevt.value[" + f.arg() + "] reads the raw JSON of the event, which Podtrail does not "
+                    + "evaluate (it has ka.* fields for " + String.join(", ", new java.util.TreeSet<>(JEVT_POINTERS.keySet()))
+                    + ")", f.pos(), f.length());
+            return null;
+        }
         if (found.isEmpty()) {
             String hint = suggestion(f.name()).map(s -> " (did you mean " + s + "?)").orElse("");
             report("unknown-field", "unknown field '" + f.name() + "'" + hint, f.pos(), f.name().length());
             return null;
         }
         Field field = found.get();
+        if (isPolicyField(field) && !policyFeed) {
+            report("unknown-field", field.name() + " is a field of policy events: use it with podtrail policy-events",
+                    f.pos(), f.name().length());
+            return null;
+        }
+        if (field == Fields.PROC_ANAME) {
+            if (f.arg() == null) {
+                return new Target(field, null, Transform.NONE); // any ancestor
+            }
+            Long n = parseLong(f.arg());
+            if (n == null || n < 0 || n > 64) {
+                report("bad-argument", "proc.aname[N] needs an ancestor number from 0 to 64, got [" + f.arg() + "]",
+                        f.pos(), f.length());
+                return null;
+            }
+            if (n == 0) {
+                return new Target(Fields.PROC_NAME, null, Transform.NONE);
+            }
+            if (n == 1) {
+                return new Target(Fields.PROC_PNAME, null, Transform.NONE);
+            }
+            return new Target(field, Long.toString(n), Transform.NONE);
+        }
         if (field.argument() && f.arg() == null) {
             report("bad-argument", field.name() + " needs an argument: " + field.name() + "[...]", f.pos(), f.length());
             return null;
@@ -265,14 +354,6 @@ public final class FilterResolver {
         if (!field.argument() && f.arg() != null) {
             report("bad-argument", field.name() + " takes no argument, got [" + f.arg() + "]", f.pos(), f.length());
             return null;
-        }
-        if (field == Fields.PROC_ANAME) {
-            if (!f.arg().equals("1")) {
-                report("unsupported", "proc.aname[" + f.arg() + "] is not supported yet: only proc.aname[1] "
-                        + "(the parent) until process trees are correlated", f.pos(), f.length());
-                return null;
-            }
-            return new Target(Fields.PROC_PNAME, null, Transform.NONE);
         }
         if (field.argument() && f.arg().isEmpty()) {
             report("bad-argument", field.name() + " needs a non-empty argument", f.pos(), f.length());

@@ -16,7 +16,9 @@ import io.podtrail.ingest.Rejection;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.security.Principal;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -42,8 +44,15 @@ final class IngestApi {
     private final RejectedLog rejectedLog;
     private final Metrics metrics;
     private final long maxBody;
+    private final boolean clientCertRequired;
 
-    IngestApi(TokenStore tokens, GroupCommitter committer, Enricher enricher, RejectedLog rejectedLog, Metrics metrics, long maxBody) {
+    /**
+     * @param clientCertRequired mutual TLS: refuse (403) a request whose connection presented no client
+     *                           certificate (the TLS layer has already verified any certificate presented)
+     */
+    IngestApi(TokenStore tokens, GroupCommitter committer, Enricher enricher, RejectedLog rejectedLog, Metrics metrics,
+              long maxBody, boolean clientCertRequired) {
+        this.clientCertRequired = clientCertRequired;
         this.enricher = enricher;
         this.tokens = tokens;
         this.committer = committer;
@@ -60,6 +69,16 @@ final class IngestApi {
     }
 
     private void ingest(ServerRequest req, ServerResponse res, String source, SourceFormat format) {
+        String client = "";
+        if (clientCertRequired) {
+            Optional<Principal> peer = req.remotePeer().tlsPrincipal();
+            if (peer.isEmpty()) {
+                Http.error(res, 403, "this server requires a client certificate (mutual TLS) to send events; "
+                        + "connect with the sensor's certificate and key");
+                return;
+            }
+            client = ", " + peer.get().getName();
+        }
         Http.Auth auth = Http.authenticate(tokens, req, res, true);
         if (!auth.ok()) {
             return;
@@ -71,7 +90,7 @@ final class IngestApi {
                     + maxBody + " bytes; send smaller batches");
             return;
         }
-        String origin = "http " + source + " from " + Http.remote(req) + " (" + auth.token().id() + ")";
+        String origin = "http " + source + " from " + Http.remote(req) + " (" + auth.token().id() + client + ")";
         List<Event> events = new ArrayList<>();
         List<Rejection> rejections = new ArrayList<>();
         long bytes;

@@ -32,6 +32,12 @@ final class Metrics {
         this.correlation = stats;
     }
 
+    private volatile io.podtrail.detect.Detector detector = io.podtrail.detect.Detector.NONE;
+
+    void policies(io.podtrail.detect.Detector d) {
+        this.detector = d;
+    }
+
     void gauges(LongSupplier depth, LongSupplier events) {
         this.queueDepth = depth;
         this.queueEvents = events;
@@ -116,6 +122,18 @@ final class Metrics {
         b.append("podtrail_correlator_orphans_expired_total ").append(c.orphansExpired()).append('\n');
         family(b, "podtrail_correlator_evicted_total", "counter", "Processes evicted from the in-memory tables.");
         b.append("podtrail_correlator_evicted_total ").append(c.evicted()).append('\n');
+        family(b, "podtrail_policy_events_total", "counter", "Policy events raised, by rule (re-raised duplicates included).");
+        new TreeMap<>(detector.hits()).forEach((k, v) -> b.append("podtrail_policy_events_total{rule=\"").append(escape(k))
+                .append("\"} ").append(v).append('\n'));
+        io.podtrail.detect.Detector.Stats ds = detector.stats();
+        family(b, "podtrail_rule_evaluations_total", "counter", "Rule conditions evaluated (after the evt.type index).");
+        b.append("podtrail_rule_evaluations_total ").append(ds.evaluations()).append('\n');
+        family(b, "podtrail_rule_events_total", "counter", "Events the rules were evaluated on.");
+        b.append("podtrail_rule_events_total ").append(ds.events()).append('\n');
+        family(b, "podtrail_rule_errors_total", "counter", "Rule evaluations that failed (skipped).");
+        b.append("podtrail_rule_errors_total ").append(ds.errors()).append('\n');
+        family(b, "podtrail_rule_seconds_total", "counter", "Time spent evaluating rules.");
+        b.append("podtrail_rule_seconds_total ").append(ds.nanos() / 1e9).append('\n');
         family(b, "podtrail_http_requests_total", "counter", "HTTP requests by method, path and status.");
         new TreeMap<>(http).forEach((k, v) -> {
             String[] p = k.split("\u0000");

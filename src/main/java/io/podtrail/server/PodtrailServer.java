@@ -2,6 +2,7 @@ package io.podtrail.server;
 
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -34,7 +35,7 @@ import java.util.Set;
 public final class PodtrailServer implements AutoCloseable {
 
     private static final Set<String> KNOWN_PATHS = Set.of("/api/v1/ingest/k8s-audit", "/api/v1/ingest/falco",
-            "/api/v1/ingest/tetragon", "/api/v1/ingest/events", "/api/v1/events", "/api/v1/facets", "/api/v1/histogram", "/api/v1/fields",
+            "/api/v1/ingest/tetragon", "/api/v1/ingest/events", "/api/v1/events", "/api/v1/policy-events", "/api/v1/sessions", "/api/v1/facets", "/api/v1/histogram", "/api/v1/fields",
             "/api/v1/openapi.json", "/healthz", "/readyz", "/metrics", "/");
 
     private final ServerConfig config;
@@ -49,7 +50,9 @@ public final class PodtrailServer implements AutoCloseable {
     private final Optional<Path> createdAdminToken;
     private WebServer web;
 
-    private PodtrailServer(ServerConfig config) {
+    private final io.podtrail.detect.RuleEngine detector;
+
+    private PodtrailServer(ServerConfig config, io.podtrail.detect.RuleSet rules) {
         this.config = config;
         try {
             Files.createDirectories(config.dataDir());
@@ -66,7 +69,9 @@ public final class PodtrailServer implements AutoCloseable {
             throw new IllegalArgumentException("cannot load the Kubernetes context in " + config.dataDir() + ": " + e.getMessage(), e);
         }
         this.correlator = new SessionCorrelator(store.archive());
-        TrailWriter trail = new TrailWriter(store, correlator);
+        this.detector = io.podtrail.detect.RuleEngine.of(rules);
+        metrics.policies(detector);
+        TrailWriter trail = new TrailWriter(store, correlator, detector);
         metrics.correlation(trail::stats);
         this.committer = new GroupCommitter(trail, config.queueRequests(), config.queueEvents(),
                 config.commitEvents(), metrics);
@@ -89,9 +94,17 @@ public final class PodtrailServer implements AutoCloseable {
 
     /** Opens everything and starts listening. */
     public static PodtrailServer start(ServerConfig config) {
-        PodtrailServer s = new PodtrailServer(config);
+        return start(config, io.podtrail.detect.RuleLoader.load(io.podtrail.detect.DefaultRules.file()));
+    }
+
+    /** Starts with these rules (instead of the default policy set). */
+    public static PodtrailServer start(ServerConfig config, io.podtrail.detect.RuleSet rules) {
+        PodtrailServer s = new PodtrailServer(config, rules);
         try {
             s.listen();
+            if (s.port() < 0) { // Helidon does not throw when the bind fails (port taken): it reports port -1
+                throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port());
+            }
         } catch (RuntimeException e) {
             s.close();
             throw e;
@@ -101,7 +114,8 @@ public final class PodtrailServer implements AutoCloseable {
 
     private void listen() {
         byte[] openapi = resource("openapi.json");
-        IngestApi ingest = new IngestApi(tokens, committer, context.enricher(), rejected, metrics, config.maxBodyBytes());
+        IngestApi ingest = new IngestApi(tokens, committer, context.enricher(), rejected, metrics, config.maxBodyBytes(),
+                config.mutualTls());
         QueryApi query = new QueryApi(tokens, store, access, config.maxQueryLimit());
         HttpRouting.Builder routing = HttpRouting.builder();
         routing.addFilter((chain, req, res) -> {
@@ -138,12 +152,24 @@ public final class PodtrailServer implements AutoCloseable {
                 .maxConcurrentRequests(config.maxConcurrentRequests())
                 .addRouting(routing);
         if (config.tls()) {
-            builder.tls(Tls.builder()
+            var tls = Tls.builder()
                     .privateKey(k -> k.pem(p -> p.key(Resource.create(config.tlsKey()))))
-                    .privateKeyCertChain(k -> k.pem(p -> p.certChain(Resource.create(config.tlsCert()))))
-                    .build());
+                    .privateKeyCertChain(k -> k.pem(p -> p.certChain(Resource.create(config.tlsCert()))));
+            if (config.mutualTls()) {
+                // OPTIONAL, not REQUIRED: every client is asked for a certificate and one that the CAs do not
+                // sign fails the handshake, but probes (the kubelet sends none), metrics scrapers and analysts
+                // may connect without one; IngestApi refuses ingest requests on a connection without one.
+                tls.trust(k -> k.pem(p -> p.certificates(Resource.create(config.tlsClientCa()))))
+                        .clientAuth(TlsClientAuth.OPTIONAL);
+            }
+            builder.tls(tls.build());
         }
         web = builder.build().start();
+        if (web.port() <= 0) {
+            // Helidon logs a failed bind (address in use) and answers port -1 instead of throwing
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
+                    + " (address in use or not available)");
+        }
     }
 
     /** The path label of the request metrics: a known path, {@code /ui/*} for any UI file, else {@code other}. */

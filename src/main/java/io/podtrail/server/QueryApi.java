@@ -58,6 +58,7 @@ final class QueryApi {
 
     void routes(HttpRouting.Builder r) {
         r.get("/api/v1/events", read(this::events));
+        r.get("/api/v1/policy-events", read(this::policyEvents));
         r.get("/api/v1/facets", read(this::facets));
         r.get("/api/v1/histogram", read(this::histogram));
         r.get("/api/v1/fields", read(this::fields));
@@ -89,6 +90,14 @@ final class QueryApi {
     }
 
     private int events(ServerRequest req, ServerResponse res, TokenStore.Token who, ObjectNode log) {
+        return list(req, res, who, log, false);
+    }
+
+    private int policyEvents(ServerRequest req, ServerResponse res, TokenStore.Token who, ObjectNode log) {
+        return list(req, res, who, log, true);
+    }
+
+    private int list(ServerRequest req, ServerResponse res, TokenStore.Token who, ObjectNode log, boolean policy) {
         String filter = req.query().first("filter").orElse("");
         String from = req.query().first("from").orElse(null);
         String to = req.query().first("to").orElse(null);
@@ -130,7 +139,7 @@ final class QueryApi {
             Http.error(res, 400, e.getMessage());
             return -1;
         }
-        if (!validFilter(res, filter)) {
+        if (!validFilter(res, filter, policy)) {
             return -1;
         }
         String effective;
@@ -139,6 +148,28 @@ final class QueryApi {
         } catch (IllegalStateException e) {
             Http.error(res, 403, e.getMessage());
             return -1;
+        }
+        if (policy) {
+            EventStore.PolicyEventPage page;
+            try {
+                page = store.policyEvents(new EventQuery(effective, fromNs, toNs, limit, cursor));
+            } catch (IllegalArgumentException e) {
+                Http.error(res, 400, e.getMessage());
+                return -1;
+            } catch (UnsupportedOperationException e) {
+                Http.error(res, 501, e.getMessage());
+                return -1;
+            }
+            ObjectNode out = Http.JSON.createObjectNode();
+            ArrayNode arr = out.putArray("policy_events");
+            page.events().forEach(p -> arr.add(io.podtrail.detect.PolicyEventJson.toJson(p)));
+            if (page.nextCursor() == null) {
+                out.putNull("next_cursor");
+            } else {
+                out.put("next_cursor", page.nextCursor());
+            }
+            Http.json(res, 200, out);
+            return page.events().size();
         }
         EventStore.EventPage page;
         try {
@@ -209,8 +240,16 @@ final class QueryApi {
 
     /** Answers 400 with diagnostics when the filter does not compile. */
     private static boolean validFilter(ServerResponse res, String filter) {
+        return validFilter(res, filter, false);
+    }
+
+    private static boolean validFilter(ServerResponse res, String filter, boolean policy) {
         try {
-            Filter.compile(filter);
+            if (policy) {
+                Filter.compilePolicyFeed(filter);
+            } else {
+                Filter.compile(filter);
+            }
             return true;
         } catch (FilterException e) {
             ObjectNode err = Http.error("invalid filter: " + e.getMessage());

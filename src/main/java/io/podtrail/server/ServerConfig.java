@@ -19,7 +19,9 @@ import java.util.Set;
  * listen: 0.0.0.0:7070
  * tls:                         # optional; PEM files
  *   cert: /etc/podtrail/tls.crt
- *   key: /etc/podtrail/tls.key
+ *   key: /etc/podtrail/tls.key     # PKCS#8 (BEGIN PRIVATE KEY, RSA or EC) or PKCS#1 RSA (BEGIN RSA PRIVATE KEY)
+ *   clientCa: /etc/podtrail/sensor-ca.crt  # optional: mutual TLS; the ingest endpoints need a client
+ *                                          # certificate signed by one of these CAs (PEM bundle)
  * limits:
  *   maxBodyBytes: 16777216     # larger request bodies get 413
  *   queueRequests: 256         # ingest requests waiting for the writer; past it 429 + Retry-After
@@ -33,7 +35,15 @@ import java.util.Set;
  * @param host                  address to bind
  * @param port                  port to bind; 0 picks a free one
  * @param tlsCert               PEM certificate chain, or null for plain HTTP
- * @param tlsKey                PEM private key (PKCS#8 or PKCS#1), or null
+ * @param tlsKey                PEM private key: PKCS#8 ({@code BEGIN PRIVATE KEY}, RSA or EC) or PKCS#1 RSA
+ *                              ({@code BEGIN RSA PRIVATE KEY}); not SEC1 ({@code BEGIN EC PRIVATE KEY}) nor
+ *                              encrypted; or null
+ * @param tlsClientCa           PEM bundle of the CAs that sign sensors' client certificates (mutual TLS), or
+ *                              null. When set, the TLS listener asks every client for a certificate (Helidon's
+ *                              {@code TlsClientAuth.OPTIONAL}): a certificate that is not signed by one of these
+ *                              CAs fails the handshake on every path; the ingest endpoints also refuse a
+ *                              connection without one (403), while reads, probes and metrics do not need one
+ *                              (tokens still decide who may do what)
  * @param maxBodyBytes          largest accepted request body
  * @param queueRequests         ingest requests that may wait for the writer
  * @param queueEvents           events that may wait for the writer
@@ -41,7 +51,7 @@ import java.util.Set;
  * @param maxConcurrentRequests HTTP requests served at once
  * @param maxQueryLimit         largest {@code limit} a query may ask for
  */
-public record ServerConfig(Path dataDir, String host, int port, Path tlsCert, Path tlsKey,
+public record ServerConfig(Path dataDir, String host, int port, Path tlsCert, Path tlsKey, Path tlsClientCa,
                            long maxBodyBytes, int queueRequests, long queueEvents, int commitEvents,
                            int maxConcurrentRequests, int maxQueryLimit) {
 
@@ -54,6 +64,9 @@ public record ServerConfig(Path dataDir, String host, int port, Path tlsCert, Pa
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("tls needs both cert and key");
         }
+        if (tlsClientCa != null && tlsCert == null) {
+            throw new IllegalArgumentException("tls.clientCa (mutual TLS) needs tls.cert and tls.key");
+        }
         if (maxBodyBytes <= 0 || queueRequests <= 0 || queueEvents <= 0 || commitEvents <= 0
                 || maxConcurrentRequests <= 0 || maxQueryLimit <= 0) {
             throw new IllegalArgumentException("limits must be positive");
@@ -62,12 +75,17 @@ public record ServerConfig(Path dataDir, String host, int port, Path tlsCert, Pa
 
     /** Defaults: 127.0.0.1:7070, no TLS, 16 MiB bodies. */
     public static ServerConfig defaults(Path dataDir) {
-        return new ServerConfig(dataDir, "127.0.0.1", DEFAULT_PORT, null, null,
+        return new ServerConfig(dataDir, "127.0.0.1", DEFAULT_PORT, null, null, null,
                 16L << 20, 256, 500_000, 50_000, 256, 10_000);
     }
 
     public boolean tls() {
         return tlsCert != null;
+    }
+
+    /** Whether sensors must present a client certificate (mutual TLS) on the ingest endpoints. */
+    public boolean mutualTls() {
+        return tlsClientCa != null;
     }
 
     public ServerConfig withListen(String hostPort) {
@@ -88,22 +106,28 @@ public record ServerConfig(Path dataDir, String host, int port, Path tlsCert, Pa
         if (p < 0 || p > 65535) {
             throw new IllegalArgumentException("--listen: port " + p + " out of range");
         }
-        return new ServerConfig(dataDir, h.isEmpty() ? "0.0.0.0" : h, p, tlsCert, tlsKey, maxBodyBytes,
+        return new ServerConfig(dataDir, h.isEmpty() ? "0.0.0.0" : h, p, tlsCert, tlsKey, tlsClientCa, maxBodyBytes,
                 queueRequests, queueEvents, commitEvents, maxConcurrentRequests, maxQueryLimit);
     }
 
     public ServerConfig withDataDir(Path dir) {
-        return new ServerConfig(dir, host, port, tlsCert, tlsKey, maxBodyBytes, queueRequests, queueEvents,
+        return new ServerConfig(dir, host, port, tlsCert, tlsKey, tlsClientCa, maxBodyBytes, queueRequests, queueEvents,
                 commitEvents, maxConcurrentRequests, maxQueryLimit);
     }
 
     public ServerConfig withTls(Path cert, Path key) {
-        return new ServerConfig(dataDir, host, port, cert, key, maxBodyBytes, queueRequests, queueEvents,
+        return new ServerConfig(dataDir, host, port, cert, key, tlsClientCa, maxBodyBytes, queueRequests, queueEvents,
+                commitEvents, maxConcurrentRequests, maxQueryLimit);
+    }
+
+    /** Mutual TLS: the ingest endpoints need a client certificate signed by one of the CAs in this PEM bundle. */
+    public ServerConfig withClientCa(Path caBundle) {
+        return new ServerConfig(dataDir, host, port, tlsCert, tlsKey, caBundle, maxBodyBytes, queueRequests, queueEvents,
                 commitEvents, maxConcurrentRequests, maxQueryLimit);
     }
 
     public ServerConfig withLimits(long maxBody, int qRequests, long qEvents, int commit) {
-        return new ServerConfig(dataDir, host, port, tlsCert, tlsKey, maxBody, qRequests, qEvents, commit,
+        return new ServerConfig(dataDir, host, port, tlsCert, tlsKey, tlsClientCa, maxBody, qRequests, qEvents, commit,
                 maxConcurrentRequests, maxQueryLimit);
     }
 
@@ -138,19 +162,18 @@ public record ServerConfig(Path dataDir, String host, int port, Path tlsCert, Pa
         JsonNode tls = root.get("tls");
         if (tls != null && !tls.isNull()) {
             checkKeys(file, "tls.", tls, TLS);
-            if (tls.hasNonNull("clientCa")) {
-                throw new IllegalArgumentException(file + ": tls.clientCa (mutual TLS) is not supported yet; "
-                        + "sensors authenticate with bearer tokens");
-            }
             if (!tls.hasNonNull("cert") || !tls.hasNonNull("key")) {
                 throw new IllegalArgumentException(file + ": tls needs both cert and key (PEM files)");
             }
             c = c.withTls(dir.resolve(tls.get("cert").asText()), dir.resolve(tls.get("key").asText()));
+            if (tls.hasNonNull("clientCa")) {
+                c = c.withClientCa(dir.resolve(tls.get("clientCa").asText()));
+            }
         }
         JsonNode l = root.get("limits");
         if (l != null && !l.isNull()) {
             checkKeys(file, "limits.", l, LIMITS);
-            c = new ServerConfig(c.dataDir, c.host, c.port, c.tlsCert, c.tlsKey,
+            c = new ServerConfig(c.dataDir, c.host, c.port, c.tlsCert, c.tlsKey, c.tlsClientCa,
                     l.path("maxBodyBytes").asLong(c.maxBodyBytes),
                     l.path("queueRequests").asInt(c.queueRequests),
                     l.path("queueEvents").asLong(c.queueEvents),
@@ -158,7 +181,7 @@ public record ServerConfig(Path dataDir, String host, int port, Path tlsCert, Pa
                     l.path("maxConcurrentRequests").asInt(c.maxConcurrentRequests),
                     l.path("maxQueryLimit").asInt(c.maxQueryLimit));
         }
-        for (Path p : new Path[] {c.tlsCert, c.tlsKey}) {
+        for (Path p : new Path[] {c.tlsCert, c.tlsKey, c.tlsClientCa}) {
             if (p != null && !Files.isReadable(p)) {
                 throw new IllegalArgumentException(file + ": cannot read " + p);
             }

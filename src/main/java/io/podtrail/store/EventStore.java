@@ -69,6 +69,33 @@ public interface EventStore extends AutoCloseable {
         throw new UnsupportedOperationException("this store (" + getClass().getSimpleName() + ") does not keep sessions");
     }
 
+    /**
+     * Stores policy events (durable when it returns), idempotent: one per rule and triggering event
+     * ({@code podtrail.id}); a policy event already stored is not stored again, but one stored without a session
+     * takes the session and output of a later one that has it (a session attributed late). Returns how many
+     * were given.
+     * Optional: a store without policy events throws {@link UnsupportedOperationException}.
+     */
+    default int appendPolicyEvents(List<io.podtrail.detect.PolicyEvent> events) {
+        throw new UnsupportedOperationException("this store (" + getClass().getSimpleName() + ") does not keep policy events");
+    }
+
+    /**
+     * Policy events matching a query, newest first, each with its triggering event (and that event's session
+     * when it has one now). The filter may name {@code policy.rule}, {@code policy.priority}, {@code policy.tags},
+     * {@code policy.output} (aliases rule, priority, tags, output) and any field of the triggering event.
+     */
+    default PolicyEventPage policyEvents(io.podtrail.query.EventQuery query) {
+        throw new UnsupportedOperationException("this store (" + getClass().getSimpleName() + ") does not keep policy events");
+    }
+
+    /**
+     * @param events     matching policy events, newest first
+     * @param nextCursor opaque cursor for the next page, or null
+     */
+    record PolicyEventPage(List<io.podtrail.detect.PolicyEvent> events, String nextCursor) {
+    }
+
     /** Number of stored events. */
     long count();
 

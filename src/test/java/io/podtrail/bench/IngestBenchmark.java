@@ -98,7 +98,7 @@ public final class IngestBenchmark {
     }
 
     /** The whole pipeline as a deployment runs it: with the Kubernetes context (the simulated cluster's snapshot). */
-    private static Row ingest(Path work, String name, Path input, Path snapshot, List<String> trusted) throws Exception {
+    static Row ingest(Path work, String name, Path input, Path snapshot, List<String> trusted) throws Exception {
         Path data = work.resolve("trail-" + name);
         Files.createDirectories(data);
         Files.writeString(data.resolve("podtrail.yaml"), "cluster:\n  serviceCidrs: [10.96.0.0/12]\ntrusted:\n  cidrs: ["
@@ -127,7 +127,7 @@ public final class IngestBenchmark {
                 (st.rows() == s.read() ? "" : String.format("%,d requests after merging their stages; ", st.rows())) + String.format("close %.1f s", closed - durable));
     }
 
-    private static List<Row> postgres(Path work, Path csv, long events) throws Exception {
+    static List<Row> postgres(Path work, Path csv, long events) throws Exception {
         log("PostgreSQL 15: COPY + index build ...");
         try (PostgresServer pg = PostgresServer.start(work.resolve("pg")); Connection c = pg.connect()) {
             PostgresTable.create(c);
@@ -149,7 +149,7 @@ public final class IngestBenchmark {
     }
 
     /** The normalized Tetragon events as PostgreSQL CSV rows (not timed). */
-    private static void writeCsv(Path tetragon, Path csv) throws IOException {
+    static void writeCsv(Path tetragon, Path csv) throws IOException {
         try (InputStream in = Files.newInputStream(tetragon);
              BufferedWriter cw = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
             Formats.forFormat(SourceFormat.TETRAGON).read(in, tetragon.toString(), new EventSink() {
@@ -188,17 +188,17 @@ public final class IngestBenchmark {
         return b.toString();
     }
 
-    private static long parseCount(String s) {
+    static long parseCount(String s) {
         String t = s.trim().toUpperCase();
         long mult = t.endsWith("M") ? 1_000_000 : t.endsWith("K") ? 1_000 : 1;
         return (long) (Double.parseDouble(mult == 1 ? t : t.substring(0, t.length() - 1)) * mult);
     }
 
-    private static void log(String fmt, Object... args) {
+    static void log(String fmt, Object... args) {
         System.err.printf(fmt + "%n", args);
     }
 
-    private static void deleteTree(Path p) throws IOException {
+    static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
         }

@@ -192,6 +192,15 @@ class ArrivalOrderTest {
     }
 
     @Test
+    void eventsWithoutParentOrPodInformationPassThrough() {
+        // native or Falco events may lack the parent's name, exec id or the pod: no session, no failure
+        Event bare = exec(1, null, null, null, "3f2a", "podtrail:node-1:3f2a:7", null, null, "/usr/sbin/tcpdump", "-i any");
+        Scenario s = new Scenario().feed(bare).advance(500);
+        assertThat(s.sessions).isEmpty();
+        assertThat(bare.getString(Fields.SESSION_ID)).isNull();
+    }
+
+    @Test
     void memoryIsBoundedPerNodeAndExitedTreesLeave() {
         SessionCorrelator.Config small = new SessionCorrelator.Config(Duration.ofSeconds(30), Duration.ofMinutes(1),
                 Duration.ofMinutes(2), 1000, Duration.ofMinutes(1));

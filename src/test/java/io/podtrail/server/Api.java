@@ -33,9 +33,16 @@ final class Api {
     }
 
     private final String base;
+    private final HttpClient client;
 
     Api(String base) {
+        this(base, CLIENT);
+    }
+
+    /** With a client of its own (TLS: which CAs it trusts, which certificate it presents). */
+    Api(String base, HttpClient client) {
         this.base = base;
+        this.client = client;
     }
 
     Reply post(String path, String token, String body) {
@@ -53,12 +60,12 @@ final class Api {
         return get("/api/v1/events?limit=" + limit + "&filter=" + URLEncoder.encode(filter, StandardCharsets.UTF_8), token);
     }
 
-    private static Reply send(HttpRequest.Builder b, String token) {
+    private Reply send(HttpRequest.Builder b, String token) {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
         try {
-            HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.body(), r);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -649,16 +649,19 @@ public final class DuckDbEventStore implements EventStore {
     public EventPage query(EventQuery query) {
         ensureOpen();
         SqlFragment filter = compiler.compile(query.filter());
-        SqlFragment hints = compiler == FilterCompiler.EMPTY_ONLY ? SqlFragment.TRUE : Pushdown.hints(query.filter());
+        boolean plan = compiler != FilterCompiler.EMPTY_ONLY;
+        SqlFragment hints = plan ? Pushdown.hints(query.filter()) : SqlFragment.TRUE;
+        SqlFragment apiHints = plan ? Pushdown.apiHints(query.filter()) : SqlFragment.TRUE;
         long[] cursor = query.cursor() == null ? null : decodeCursor(query.cursor());
-        if (query.fromNs() != null) {
-            return page(query, filter, hints, cursor, query.fromNs());
+        if (query.fromNs() != null || hints != SqlFragment.TRUE) {
+            // bounded, or selective through the dimensions' keys: one statement is enough
+            return page(query, filter, hints, apiHints, cursor, null);
         }
         // Newest first without a lower bound: look at the last hour, then 16x wider, until the page is full or
         // the window covers the whole trail (facts arrive roughly in time order, so zone maps skip the rest).
         long[] range = timeRange();
         if (range == null) {
-            return page(query, filter, hints, cursor, null);
+            return page(query, filter, hints, apiHints, cursor, null);
         }
         long top = range[1] + 1;
         if (query.toNs() != null) {
@@ -670,9 +673,9 @@ public final class DuckDbEventStore implements EventStore {
         for (long width = 3_600_000_000_000L; ; width = width > Long.MAX_VALUE / 16 ? Long.MAX_VALUE : width * 16) {
             long lo = top - width;
             if (lo <= range[0] || width == Long.MAX_VALUE || lo > top) {
-                return page(query, filter, hints, cursor, null);
+                return page(query, filter, hints, apiHints, cursor, null);
             }
-            EventPage p = page(query, filter, hints, cursor, lo);
+            EventPage p = page(query, filter, hints, apiHints, cursor, lo);
             if (p.nextCursor() != null) {
                 return p;
             }
@@ -680,10 +683,11 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     /** One page with an optional extra lower bound: the sensor and API sides each sorted and cut, then merged. */
-    private EventPage page(EventQuery query, SqlFragment filter, SqlFragment hints, long[] cursor, Long lowerBound) {
+    private EventPage page(EventQuery query, SqlFragment filter, SqlFragment hints, SqlFragment apiHints, long[] cursor,
+                           Long lowerBound) {
         List<Object> params = new ArrayList<>();
         String sensor = side(Schema.SENSOR_EVENTS, query, filter, hints, cursor, lowerBound, params);
-        String api = side(Schema.API_EVENTS, query, filter, SqlFragment.TRUE, cursor, lowerBound, params);
+        String api = side(Schema.API_EVENTS, query, filter, apiHints, cursor, lowerBound, params);
         String sql = "SELECT " + selectFields + " FROM ((" + sensor + ") UNION ALL (" + api
                 + ")) ORDER BY evt_time DESC, podtrail_id DESC LIMIT ?";
         params.add((long) query.limit() + 1);
@@ -1055,6 +1059,118 @@ public final class DuckDbEventStore implements EventStore {
         } catch (SQLException e) {
             rollbackQuietly();
             throw new IllegalStateException("saving sessions failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized int appendPolicyEvents(List<io.podtrail.detect.PolicyEvent> events) {
+        ensureOpen();
+        if (events.isEmpty()) {
+            return 0;
+        }
+        long now = System.currentTimeMillis() * 1_000_000L;
+        // One row per rule and triggering event. Raised again with a session (attributed late), the row takes the
+        // session and the output that names it; raised again without one (a re-ingest), it keeps what it has.
+        try (PreparedStatement ps = writer.prepareStatement("INSERT INTO " + Schema.POLICY_EVENTS
+                + " (rule, podtrail_id, priority, tags, output, evt_time, session_id, source, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (rule, podtrail_id) DO UPDATE SET output = CASE WHEN excluded.session_id IS NOT NULL"
+                + " AND " + Schema.POLICY_EVENTS + ".session_id IS NULL THEN excluded.output ELSE " + Schema.POLICY_EVENTS
+                + ".output END, session_id = coalesce(" + Schema.POLICY_EVENTS + ".session_id, excluded.session_id)")) {
+            int added = 0; // raised, new or not: DuckDB counts an upsert's update as a row too
+            for (io.podtrail.detect.PolicyEvent p : events) {
+                ps.setString(1, p.rule());
+                ps.setLong(2, p.eventId());
+                ps.setString(3, p.priority().label());
+                ps.setObject(4, writer.createArrayOf("VARCHAR", p.tags().toArray()));
+                ps.setString(5, p.output());
+                ps.setLong(6, p.time());
+                ps.setString(7, p.sessionId());
+                ps.setString(8, p.source());
+                ps.setLong(9, now);
+                ps.executeUpdate();
+                added++;
+            }
+            writer.commit();
+            return added;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new IllegalStateException("saving policy events failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public PolicyEventPage policyEvents(EventQuery query) {
+        ensureOpen();
+        SqlFragment filter = compiler.compilePolicyFeed(query.filter());
+        StringBuilder sql = new StringBuilder("SELECT ").append(selectFields)
+                .append(", policy_rule, policy_priority, policy_tags, policy_output, _pe_time, _pe_id, _pe_session, _pe_source FROM (")
+                .append("SELECT e.*, pe.rule AS policy_rule, pe.priority AS policy_priority, pe.tags AS policy_tags, ")
+                .append("pe.output AS policy_output, pe.evt_time AS _pe_time, pe.podtrail_id AS _pe_id, ")
+                .append("pe.session_id AS _pe_session, pe.source AS _pe_source FROM ").append(Schema.POLICY_EVENTS)
+                .append(" pe LEFT JOIN ").append(Schema.EVENTS).append(" e ON e.podtrail_id = pe.podtrail_id")
+                .append(") WHERE (").append(filter.sql()).append(')');
+        List<Object> params = new ArrayList<>(filter.params());
+        if (query.fromNs() != null) {
+            sql.append(" AND _pe_time >= ?");
+            params.add(query.fromNs());
+        }
+        if (query.toNs() != null) {
+            sql.append(" AND _pe_time < ?");
+            params.add(query.toNs());
+        }
+        if (query.cursor() != null) {
+            String[] c = decodePolicyCursor(query.cursor());
+            sql.append(" AND (_pe_time < ? OR (_pe_time = ? AND (_pe_id < ? OR (_pe_id = ? AND policy_rule > ?))))");
+            params.add(Long.parseLong(c[0]));
+            params.add(Long.parseLong(c[0]));
+            params.add(Long.parseLong(c[1]));
+            params.add(Long.parseLong(c[1]));
+            params.add(c[2]);
+        }
+        sql.append(" ORDER BY _pe_time DESC, _pe_id DESC, policy_rule LIMIT ?");
+        params.add((long) query.limit() + 1);
+        return withConnection(c -> {
+            List<io.podtrail.detect.PolicyEvent> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                bind(c, ps, params);
+                try (ResultSet r = ps.executeQuery()) {
+                    int n = fields.size();
+                    while (r.next()) {
+                        Event e = readEvent(r);
+                        List<String> tags = new ArrayList<>();
+                        Object t = r.getObject(n + 3);
+                        if (t instanceof Array a) {
+                            for (Object o : (Object[]) a.getArray()) {
+                                tags.add(String.valueOf(o));
+                            }
+                        }
+                        String session = e.getString(Fields.SESSION_ID) != null ? e.getString(Fields.SESSION_ID) : r.getString(n + 7);
+                        out.add(new io.podtrail.detect.PolicyEvent(r.getString(n + 1),
+                                io.podtrail.detect.Priority.parse(r.getString(n + 2)).orElse(io.podtrail.detect.Priority.DEBUG),
+                                tags, r.getString(n + 4), r.getLong(n + 5), r.getLong(n + 6), session, r.getString(n + 8), e));
+                    }
+                }
+            }
+            String next = null;
+            if (out.size() > query.limit()) {
+                out.remove(out.size() - 1);
+                io.podtrail.detect.PolicyEvent last = out.get(out.size() - 1);
+                next = Base64.getUrlEncoder().withoutPadding().encodeToString((last.time() + ":" + last.eventId() + ":" + last.rule())
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            return new PolicyEventPage(out, next);
+        });
+    }
+
+    private static String[] decodePolicyCursor(String cursor) {
+        try {
+            String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            String[] parts = s.split(":", 3);
+            Long.parseLong(parts[0]);
+            Long.parseLong(parts[1]);
+            return parts;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("invalid cursor: " + cursor, e);
         }
     }
 

@@ -9,6 +9,7 @@ import io.podtrail.query.Condition.Target;
 import io.podtrail.query.Condition.Test;
 import io.podtrail.query.Filter;
 import io.podtrail.query.FilterEvaluator;
+import io.podtrail.query.FilterResolver;
 import io.podtrail.query.IpNumbers;
 import io.podtrail.query.Op;
 import java.util.ArrayList;
@@ -44,13 +45,29 @@ public final class DuckDbFilterSql {
      * Filter text to SQL for the store; an invalid filter is an IllegalArgumentException whose message shows the
      * filter with a caret under each problem (what the CLI and the HTTP API print).
      */
-    public static final FilterCompiler TEXT_COMPILER = text -> {
+    public static final FilterCompiler TEXT_COMPILER = new FilterCompiler() {
+        @Override
+        public SqlFragment compile(String text) {
+            return explained(text, Filter::compile);
+        }
+
+        @Override
+        public SqlFragment compilePolicyFeed(String text) {
+            return explained(text, Filter::compilePolicyFeed);
+        }
+    };
+
+    private interface Compile {
+        Filter apply(String text) throws io.podtrail.query.FilterException;
+    }
+
+    private static SqlFragment explained(String text, Compile compile) {
         try {
-            return compile(Filter.compile(text));
+            return compile(compile.apply(text));
         } catch (io.podtrail.query.FilterException e) {
             throw new IllegalArgumentException("invalid filter\n" + e.render(text));
         }
-    };
+    }
 
     public static SqlFragment compile(Filter filter) {
         return compile(filter.condition());
@@ -91,8 +108,42 @@ public final class DuckDbFilterSql {
                 case IP -> ipTest(t);
                 case STRING_LIST -> listTest(t, f.column());
                 case STRING_MAP -> f.column() + " IS NOT NULL"; // only exists is allowed on maps
-                default -> scalarTest(t, () -> value(t.target()));
+                default -> f == Fields.PROC_ANAME && t.target().arg() == null ? anyAncestor(t)
+                        : f == Fields.FD_PORT ? eitherPort(t)
+                        : scalarTest(t, () -> value(t.target()));
             };
+        }
+
+        /** fd.port: either end's port passes (see FilterEvaluator). */
+        private String eitherPort(Test t) {
+            boolean text = t.target().transform() == Condition.Transform.TEXT;
+            String c = text ? "CAST(" + Fields.FD_CPORT.column() + " AS VARCHAR)" : Fields.FD_CPORT.column();
+            String s = text ? "CAST(" + Fields.FD_SPORT.column() + " AS VARCHAR)" : Fields.FD_SPORT.column();
+            String present = "(" + Fields.FD_CPORT.column() + " IS NOT NULL OR " + Fields.FD_SPORT.column() + " IS NOT NULL)";
+            if (t.op() == Op.EXISTS) {
+                return present;
+            }
+            Test each = t.op() == Op.NE ? new Test(t.target(), Op.EQ, t.values()) : t;
+            String either = "(" + scalarTest(each, () -> c) + " OR " + scalarTest(each, () -> s) + ")";
+            return t.op() == Op.NE ? "(" + present + " AND NOT COALESCE(" + either + ", FALSE))" : either;
+        }
+
+        /** proc.aname without an index: some ancestor passes (see FilterEvaluator). */
+        private String anyAncestor(Test t) {
+            String list = "(CASE WHEN len(" + Fields.ANCESTORS.column() + ") > 0 THEN " + Fields.ANCESTORS.column()
+                    + " WHEN " + Fields.PROC_PNAME.column() + " IS NOT NULL THEN [" + Fields.PROC_PNAME.column() + "] END)";
+            if (t.op() == Op.EXISTS) {
+                return list + " IS NOT NULL";
+            }
+            boolean ne = t.op() == Op.NE;
+            Test each = ne ? new Test(t.target(), Op.EQ, t.values()) : t;
+            String x = switch (t.target().transform()) {
+                case NONE, TEXT -> "x";
+                case LOWER -> "lower(x)";
+                case UPPER -> "upper(x)";
+            };
+            String any = "(len(list_filter(" + list + ", lambda x: " + scalarTest(each, () -> x) + ")) > 0)";
+            return ne ? "(" + list + " IS NOT NULL AND NOT " + any + ")" : any;
         }
 
         // --- scalar values: STRING, LONG, TIME, BOOL ---
@@ -104,6 +155,7 @@ public final class DuckDbFilterSql {
                 case NONE -> v;
                 case LOWER -> "lower(" + v + ")";
                 case UPPER -> "upper(" + v + ")";
+                case TEXT -> "CAST(" + v + " AS VARCHAR)";
             };
         }
 
@@ -122,6 +174,19 @@ public final class DuckDbFilterSql {
             if (f == Fields.K8S_POD_LABEL) {
                 return bind("map_extract_value(" + Fields.K8S_POD_LABELS.column() + ", ?)", t.arg());
             }
+            if (f == Fields.PROC_ANAME) {
+                return Fields.ANCESTORS.column() + "[" + Integer.parseInt(t.arg()) + "]";
+            }
+            if (f == Fields.EVT_ARG) {
+                return bind("map_extract_value(" + Fields.ARGS.column() + ", ?)", t.arg());
+            }
+            if (FilterResolver.isPolicyField(f)) {
+                return f.column(); // a column of the policy-events feed's query
+            }
+            String syscall = syscallField(f);
+            if (syscall != null) {
+                return syscall;
+            }
             String fdName = Fields.FD_NAME.column();
             String isFile = KIND + " = '" + EventKind.FILE.label() + "'";
             if (f == Fields.FD_DIRECTORY) {
@@ -139,6 +204,69 @@ public final class DuckDbFilterSql {
                 return side(Fields.FD_SPORT.column(), Fields.FD_CPORT.column(), false);
             }
             throw new IllegalArgumentException("no SQL for field " + f.name());
+        }
+
+        /** The Falco syscall fields derived from kind, type and arguments (as FilterEvaluator computes them). */
+        private static String syscallField(Field f) {
+            String args = Fields.ARGS.column();
+            String conn = KIND + " IN ('" + EventKind.NETWORK_CONNECT.label() + "', '" + EventKind.NETWORK_ACCEPT.label()
+                    + "', '" + EventKind.NETWORK_CLOSE.label() + "')";
+            String file = KIND + " = '" + EventKind.FILE.label() + "'";
+            String rawres = "coalesce(TRY_CAST(map_extract_value(" + args + ", 'res') AS BIGINT), CASE WHEN " + KIND + " IN ("
+                    + quoted(FilterEvaluator.RESULT_KINDS.stream().sorted().toList()) + ") THEN CAST(0 AS BIGINT) END)";
+            String ip = "coalesce(" + Fields.FD_SIP.column() + ", " + Fields.FD_CIP.column() + ")";
+            String type = Fields.TYPE.column();
+            String flags = "coalesce(map_extract_value(" + args + ", 'flags'), '')";
+            if (f == Fields.EVT_NUM) {
+                return "CAST(1 AS BIGINT)";
+            }
+            if (f == Fields.PROC_DURATION) {
+                return "TRY_CAST(CAST(" + Fields.TIME.column() + " AS HUGEINT) - " + Fields.PROC_PID_TS.column() + " AS BIGINT)";
+            }
+            if (f == Fields.EVT_DIR) {
+                return "(CASE WHEN " + KIND + " <> '" + EventKind.K8S_API.label() + "' THEN '<' END)";
+            }
+            if (f == Fields.EVT_RAWRES) {
+                return rawres;
+            }
+            if (f == Fields.EVT_RES) {
+                return "(CASE WHEN " + rawres + " >= 0 THEN 'SUCCESS' ELSE CAST(" + rawres + " AS VARCHAR) END)";
+            }
+            if (f == Fields.EVT_IS_OPEN_WRITE || f == Fields.EVT_IS_OPEN_READ) {
+                boolean write = f == Fields.EVT_IS_OPEN_WRITE;
+                List<String> has = new ArrayList<>();
+                for (String flag : write ? FilterEvaluator.WRITE_FLAGS : FilterEvaluator.READ_FLAGS) {
+                    has.add("contains(" + flags + ", '" + flag + "')");
+                }
+                return "(CASE WHEN NOT COALESCE(" + file + ", FALSE) THEN NULL WHEN " + type + " IS NULL THEN FALSE WHEN "
+                        + type + " = '" + (write ? "write" : "read") + "' THEN TRUE WHEN " + type + " NOT IN ("
+                        + quoted(FilterEvaluator.OPEN_TYPES.stream().sorted().toList()) + ") THEN FALSE ELSE ("
+                        + String.join(" OR ", has) + ") END)";
+            }
+            if (f == Fields.FD_TYPECHAR || f == Fields.FD_TYPE) {
+                boolean chr = f == Fields.FD_TYPECHAR;
+                return "(CASE WHEN " + file + " THEN '" + (chr ? "f" : "file") + "' WHEN " + conn + " AND " + ip + " IS NOT NULL THEN CASE WHEN contains("
+                        + ip + ", ':') THEN '" + (chr ? "6" : "ipv6") + "' ELSE '" + (chr ? "4" : "ipv4") + "' END END)";
+            }
+            if (f == Fields.FD_SOCKFAMILY) {
+                return "(CASE WHEN " + conn + " THEN 'ip' END)";
+            }
+            if (f == Fields.FD_NUM) {
+                return "(CASE WHEN " + file + " OR " + conn + " THEN coalesce(TRY_CAST(map_extract_value(" + args
+                        + ", 'fd') AS BIGINT), CAST(0 AS BIGINT)) END)";
+            }
+            if (f == Fields.FD_CONNECTED) {
+                return "(CASE WHEN " + conn + " THEN " + KIND + " IN ('" + EventKind.NETWORK_CONNECT.label() + "', '"
+                        + EventKind.NETWORK_ACCEPT.label() + "') END)";
+            }
+            if (f == Fields.FD_NAME_CHANGED) {
+                return "(CASE WHEN " + conn + " THEN FALSE END)";
+            }
+            return null;
+        }
+
+        private static String quoted(List<String> values) {
+            return String.join(", ", values.stream().map(v -> "'" + v + "'").toList());
         }
 
         /** connect and every other kind: remote = server; accept: remote = client. */
@@ -166,6 +294,11 @@ public final class DuckDbFilterSql {
                 return "(" + String.join(" OR ", parts) + ")";
             }
             String v = value.get();
+            if ((t.op() == Op.STARTSWITH || t.op() == Op.ENDSWITH || t.op() == Op.CONTAINS || t.op() == Op.ICONTAINS)
+                    && "".equals(vs.get(0))) {
+                // DuckDB folds starts_with(x, '') to TRUE even for a NULL x (seen on derived fields such as evt.dir)
+                return v + " IS NOT NULL";
+            }
             return switch (t.op()) {
                 case EXISTS -> v + " IS NOT NULL";
                 case EQ -> bind(v + " = ?", vs.get(0));

@@ -10,6 +10,14 @@ public interface FilterCompiler {
     /** @throws IllegalArgumentException when the text is not a valid filter */
     SqlFragment compile(String filterText);
 
+    /**
+     * A filter of the policy-events feed, which may also name the policy.* fields (columns policy_rule,
+     * policy_priority, policy_tags, policy_output of the feed's query). By default the same as {@link #compile}.
+     */
+    default SqlFragment compilePolicyFeed(String filterText) {
+        return compile(filterText);
+    }
+
     /** Understands only the empty filter; anything else is rejected. */
     FilterCompiler EMPTY_ONLY = text -> {
         if (text == null || text.isBlank()) {

@@ -32,6 +32,18 @@ final class Pushdown {
 
     /** The hints for a filter, as SQL over the sensor view's key columns (AND-ed; none for the empty filter). */
     static SqlFragment hints(String filterText) {
+        return hints(filterText, false);
+    }
+
+    /**
+     * The hints for the API side ({@code api_events}: wide_events, whose own columns need no hint): a session
+     * conjunct restricts the requests to those of matching sessions, by auditID or by process.
+     */
+    static SqlFragment apiHints(String filterText) {
+        return hints(filterText, true);
+    }
+
+    private static SqlFragment hints(String filterText, boolean api) {
         if (filterText == null || filterText.isBlank()) {
             return SqlFragment.TRUE;
         }
@@ -49,20 +61,24 @@ final class Pushdown {
             if (!fields(term, fields) || fields.isEmpty()) {
                 continue;
             }
-            String hint = hint(fields, term);
+            String hint = api ? apiHint(fields, term) : hint(fields, term);
             if (hint == null) {
                 continue;
             }
             SqlFragment f = DuckDbFilterSql.compile(term);
             sql.append(sql.isEmpty() ? "" : " AND ").append(hint.replace("%s", f.sql()));
-            params.addAll(f.params());
+            for (int i = 0, n = count(hint, "%s"); i < n; i++) {
+                params.addAll(f.params());
+            }
         }
         return sql.isEmpty() ? SqlFragment.TRUE : new SqlFragment(sql.toString(), params);
     }
 
     private static String hint(Set<Field> fields, Condition term) {
         if (Schema.CONTAINER_FIELDS.containsAll(fields)) {
-            return "_ckey IN (SELECT " + Schema.CKEY + " FROM " + Schema.CONTAINERS + " WHERE %s)";
+            // facts carry the process key only: the container's processes, then their facts
+            return "_pkey IN (SELECT " + Schema.PKEY + " FROM " + Schema.PROCESSES + " WHERE " + Schema.CKEY + " IN (SELECT "
+                    + Schema.CKEY + " FROM " + Schema.CONTAINERS + " WHERE %s))";
         }
         if (Schema.PROCESS_FIELDS.containsAll(fields)) {
             return "_pkey IN (SELECT " + Schema.PKEY + " FROM " + Schema.PROCESSES + " WHERE %s)";
@@ -70,12 +86,32 @@ final class Pushdown {
         if (Schema.PEER_FIELDS.containsAll(fields)) {
             return "_nkey IN (SELECT " + Schema.NKEY + " FROM " + Schema.PEERS + " WHERE %s)";
         }
-        if (fields.stream().allMatch(f -> Schema.isSession(f) && f != Fields.SESSION_ROOT)
-                && !FilterEvaluator.of(term).test(new Event())) {
+        if (sessionOnly(fields, term)) {
             return "_pkey IN (SELECT p." + Schema.PKEY + " FROM " + Schema.PROCESSES + " p JOIN " + Schema.SESSION_PROCESSES
                     + " sp ON sp.exec_id = p.proc_exec_id JOIN " + Schema.SESSIONS + " USING (session_id) WHERE %s)";
         }
         return null;
+    }
+
+    private static String apiHint(Set<Field> fields, Condition term) {
+        if (sessionOnly(fields, term)) {
+            return "(ka_auditid IN (SELECT session_id FROM " + Schema.SESSIONS + " WHERE %s) OR proc_exec_id IN (SELECT sp.exec_id FROM "
+                    + Schema.SESSION_PROCESSES + " sp JOIN " + Schema.SESSIONS + " USING (session_id) WHERE %s))";
+        }
+        return null;
+    }
+
+    private static boolean sessionOnly(Set<Field> fields, Condition term) {
+        return fields.stream().allMatch(f -> Schema.isSession(f) && f != Fields.SESSION_ROOT)
+                && !FilterEvaluator.of(term).test(new Event());
+    }
+
+    private static int count(String s, String what) {
+        int n = 0;
+        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     /** Collects the stored fields a condition reads; false when it reads a derived field (not pushed). */

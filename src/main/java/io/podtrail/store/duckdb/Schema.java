@@ -112,6 +112,15 @@ final class Schema {
         return f.name().startsWith("session.");
     }
 
+    /**
+     * Policy events: one row per rule and triggering event (the key makes re-ingesting and re-evaluating
+     * idempotent); the feed joins the events view on podtrail_id for scope, session and filtering.
+     */
+    static final String POLICY_EVENTS = "policy_events";
+    static final String POLICY_EVENTS_DDL = "CREATE TABLE IF NOT EXISTS " + POLICY_EVENTS + " (rule VARCHAR NOT NULL, "
+            + "podtrail_id BIGINT NOT NULL, priority VARCHAR NOT NULL, tags VARCHAR[], output VARCHAR, evt_time BIGINT NOT NULL, "
+            + "session_id VARCHAR, source VARCHAR, detected_at BIGINT, PRIMARY KEY (rule, podtrail_id))";
+
     static final String SESSIONS = "sessions";
     static final String SESSION_PROCESSES = "session_processes";
     /** Where a session happened, for listing sessions that have no API request (outside_api). */
@@ -128,13 +137,19 @@ final class Schema {
     }
 
     /**
-     * Fields a sensor event almost never has: Kubernetes API (ka.*) and Falco alert (falco.*) fields. Sensor
+     * Fields a sensor event almost never has: Kubernetes API (ka.*), Falco alert (falco.*) and Falco-only syscall
+     * fields ({@link #FALCO_ONLY}). Sensor
      * events with any of them go to wide_events, so facts carries no column that is always NULL (measured:
      * 23 such columns cost ~40% of the facts load).
      */
     static boolean isRare(Field f) {
-        return f.name().startsWith("ka.") || f.name().startsWith("falco.");
+        return f.name().startsWith("ka.") || f.name().startsWith("falco.") || FALCO_ONLY.contains(f);
     }
+
+    /** Falco syscall fields only Falco alerts and native events carry (never Tetragon): rare too. */
+    static final Set<Field> FALCO_ONLY = Set.of(Fields.PROC_VPID, Fields.PROC_ENV, Fields.PROC_IS_EXE_UPPER_LAYER,
+            Fields.PROC_IS_EXE_FROM_MEMFD, Fields.PROC_IS_VPGID_LEADER, Fields.THREAD_CAP_EFFECTIVE, Fields.THREAD_CAP_PERMITTED,
+            Fields.CONTAINER_PRIVILEGED, Fields.FD_SIP_NAME, Fields.FD_CIP_NAME);
 
     private static void fieldColumns(List<Column> cols, Predicate<Field> which) {
         for (Field f : Fields.stored()) {
@@ -221,6 +236,7 @@ final class Schema {
             createOrExtend(s, WIDE, wideColumns());
             createOrExtend(s, SESSIONS, sessionColumns(), Fields.SESSION_ID.column());
             s.execute("CREATE TABLE IF NOT EXISTS " + SESSION_PROCESSES + " (exec_id VARCHAR PRIMARY KEY, session_id VARCHAR NOT NULL)");
+            s.execute(POLICY_EVENTS_DDL);
             // Payload blocks live in files (DIR/raw): a growing BLOB table is rewritten by every checkpoint.
             s.execute("CREATE TABLE IF NOT EXISTS raw_blocks (block_id BIGINT NOT NULL, codec VARCHAR NOT NULL, "
                     + "n INTEGER NOT NULL, raw_bytes BIGINT NOT NULL, stored_bytes BIGINT NOT NULL, "

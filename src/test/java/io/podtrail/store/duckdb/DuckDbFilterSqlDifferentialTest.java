@@ -44,6 +44,9 @@ class DuckDbFilterSqlDifferentialTest {
     private static final String[] REGEXES = {"ba.*", ".*sh", "[a-c]+.*", "curl|bash", "/etc/.*", ""};
     private static final String[] PMATCH = {"/etc", "/var/lib/", "/", "a", "/etc/passwd"};
     private static final String[] LABEL_KEYS = {"app", "tier"};
+    private static final String[] TYPES = {"execve", "connect", "accept", "open", "openat", "read", "write", "unlink", "bash"};
+    private static final String[] ARG_KEYS = {"flags", "res", "fd", "app"};
+    private static final String[] ARG_VALUES = {"O_RDONLY|O_CLOEXEC", "O_WRONLY|O_CREAT", "O_RDWR", "0", "-2", "3", "x", "bash"};
     private static final String[] URI_PARAMS = {"command", "stdin", "x"};
 
     @Test
@@ -95,6 +98,26 @@ class DuckDbFilterSqlDifferentialTest {
         if (f == Fields.KA_URI) {
             return pick(rnd, URIS);
         }
+        if (f == Fields.TYPE) {
+            return pick(rnd, TYPES);
+        }
+        if (f == Fields.ARGS) {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (String k : ARG_KEYS) {
+                if (rnd.nextBoolean()) {
+                    m.put(k, pick(rnd, ARG_VALUES));
+                }
+            }
+            return m;
+        }
+        if (f == Fields.ANCESTORS) {
+            List<String> l = new ArrayList<>();
+            int n = rnd.nextInt(4);
+            for (int i = 0; i < n; i++) {
+                l.add(pick(rnd, STRINGS));
+            }
+            return l;
+        }
         return switch (f.type()) {
             case STRING -> pick(rnd, STRINGS);
             case LONG, TIME -> LONGS[rnd.nextInt(LONGS.length)];
@@ -134,7 +157,7 @@ class DuckDbFilterSqlDifferentialTest {
 
     private static String check(Random rnd) {
         List<Field> fields = Fields.all().stream()
-                .filter(f -> f.type() != FieldType.BOOL && f != Fields.ID)
+                .filter(f -> f != Fields.ID && !io.podtrail.query.FilterResolver.isPolicyField(f))
                 .toList();
         Field f = fields.get(rnd.nextInt(fields.size()));
         String name = f.name();
@@ -143,7 +166,9 @@ class DuckDbFilterSqlDifferentialTest {
         } else if (f == Fields.K8S_POD_LABEL) {
             name += "[" + pick(rnd, LABEL_KEYS) + "]";
         } else if (f == Fields.PROC_ANAME) {
-            name += "[1]";
+            name += pick(rnd, new String[] {"", "[0]", "[1]", "[2]", "[3]"});
+        } else if (f == Fields.EVT_ARG) {
+            name += "[" + pick(rnd, ARG_KEYS) + "]";
         }
         if (rnd.nextInt(12) == 0) {
             return name + " exists";
@@ -178,6 +203,10 @@ class DuckDbFilterSqlDifferentialTest {
             case IP -> {
                 String op = pick(rnd, new String[] {"=", "!=", "in", "intersects"});
                 yield name + " " + op + " " + (op.equals("=") || op.equals("!=") ? pick(rnd, NETS) : bareList(rnd, NETS));
+            }
+            case BOOL -> {
+                String op = pick(rnd, new String[] {"=", "!=", "in"});
+                yield op.equals("in") ? name + " in (true, false)" : name + " " + op + " " + rnd.nextBoolean();
             }
             case STRING_LIST -> {
                 String op = pick(rnd, new String[] {"=", "!=", "contains", "in", "intersects"});
