@@ -123,15 +123,15 @@ class SessionsUiTest extends BrowserTest {
         wait(d -> policyColumn(1).size() == warnings && policyColumn(1).stream().allMatch("Warning"::equals));
         driver.findElement(By.cssSelector("#priorities [data-priority=Warning] input")).click();
         wait(d -> !d.getCurrentUrl().contains("pri="));
-        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("policy-tag"))).selectByValue("T1070");
+        pick("policy-tag", "T1070");
         waitForUrl("tag=T1070");
         wait(d -> !policyColumn(2).isEmpty() && policyColumn(2).stream().allMatch(r -> r.contains("T1070")));
         assertThat(policyColumn(2)).anySatisfy(r -> assertThat(r).contains("History or log tampering"));
-        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("policy-tag"))).selectByValue("");
+        pick("policy-tag", "");
         wait(d -> !d.getCurrentUrl().contains("tag="));
 
         // the analyst picks the rule
-        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("policy-rule"))).selectByValue("Terminal shell in a container");
+        pick("policy-rule", "Terminal shell in a container");
         waitForUrl("rule=Terminal");
         wait(d -> d.findElements(POLICY_ROWS).stream().allMatch(r -> "Terminal shell in a container".equals(r.getDomAttribute("data-rule"))));
         WebElement shell = wait(d -> d.findElements(POLICY_ROWS).stream()
@@ -184,6 +184,18 @@ class SessionsUiTest extends BrowserTest {
         } finally {
             driver.manage().window().setSize(size);
         }
+    }
+
+    /** Picks a value of a select whose options are refilled after each load (a refill makes them stale: try again). */
+    static void pick(String id, String value) {
+        wait(d -> {
+            try {
+                new org.openqa.selenium.support.ui.Select(d.findElement(By.id(id))).selectByValue(value);
+                return true;
+            } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
+                return false;
+            }
+        });
     }
 
     /** The text of one column of the policy rows, read in one step. */

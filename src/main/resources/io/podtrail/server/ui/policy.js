@@ -148,7 +148,7 @@ export function mount(container, ctx) {
 
   function row(p) {
     const sid = p['session.id'];
-    const user = p.event && p.event['session.user.name'];
+    const user = p.event && (p.event['session.user.name'] || (p.event['session.kind'] === 'outside_api' ? 'outside the API' : null));
     const href = activityLink(ctx, p);
     return el('tr', { 'data-activity': href, 'data-rule': p.rule, 'data-id': String(p['podtrail.id']),
       class: state.sel === String(p['podtrail.id']) ? 'sel' : null },

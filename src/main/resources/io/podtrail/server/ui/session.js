@@ -178,7 +178,7 @@ export function mount(container, ctx) {
         el('td', { class: 't' }, isoNs(p['evt.time'])),
         el('td', {}, priorityBadge(p.priority)),
         el('td', { class: 'rule' }, el('a', { href: ctx.link('policy', { q: `session.id = ${quote(id)}`, from, to, sel: String(p['podtrail.id']) }) }, p.rule)),
-        el('td', { class: 'output', title: p.output || '' }, p.output || '')))))
+        el('td', { class: 'output', title: p.output || '' }, el('div', { class: 'clamp' }, p.output || ''))))))
         : el('p', { class: 'muted' }, 'None.'));
   }
 
