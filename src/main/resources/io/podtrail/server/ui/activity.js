@@ -10,17 +10,13 @@ import { SOURCES } from './kinds.js';
 import { histogram } from './histogram.js';
 import { table } from './table.js';
 import { tree } from './tree.js';
-import { filterBar } from './filterbar.js';
+import { filterBar, compose } from './filterbar.js';
 import { detail } from './detail.js';
+import { parseRange, putRange, timeRange, timeBar } from './timebar.js';
 
-const RANGES = [
-  { id: '15m', ms: 15 * 60e3, label: '15 min' },
-  { id: '1h', ms: 3600e3, label: '1 h' },
-  { id: '24h', ms: 24 * 3600e3, label: '24 h' },
-  { id: '7d', ms: 7 * 86400e3, label: '7 d' },
-];
 const DEFAULT_RANGE = '1h';
 const PAGE = 500;
+const MAX_REACH = 10;
 const LEVELS = { workload: ['cluster', 'namespace', 'workload', 'pod', 'container'], node: ['cluster', 'node', 'pod'] };
 
 export function parseState(p) {
@@ -32,16 +28,11 @@ export function parseState(p) {
     scope = [];
   }
   const by = p.get('by') === 'node' ? 'node' : 'workload';
-  const from = p.get('from');
-  const to = p.get('to');
-  const custom = from && to && !isNaN(Date.parse(from)) && !isNaN(Date.parse(to));
   return {
     q: p.get('q') || '',
     by,
     scope: scope.slice(0, LEVELS[by].length),
-    range: custom ? null : (RANGES.some(r => r.id === p.get('range')) ? p.get('range') : DEFAULT_RANGE),
-    from: custom ? from : null,
-    to: custom ? to : null,
+    ...parseRange(p, DEFAULT_RANGE),
     off: SOURCES.map(s => s.id).filter(id => (p.get('off') || '').split(',').includes(id)),
     sel: p.get('sel') || null,
   };
@@ -50,8 +41,7 @@ export function parseState(p) {
 export function stateParams(s) {
   const p = new URLSearchParams();
   if (s.q) p.set('q', s.q);
-  if (s.range) p.set('range', s.range);
-  else { p.set('from', s.from); p.set('to', s.to); }
+  putRange(p, s);
   if (s.by !== 'workload') p.set('by', s.by);
   if (s.scope.length) p.set('scope', JSON.stringify(s.scope));
   if (s.off.length) p.set('off', s.off.join(','));
@@ -90,19 +80,6 @@ function kindsCondition(off) {
   return `podtrail.kind in (${kinds.join(', ')})`;
 }
 
-/** `(q) and part and ...`; the user's text comes first, after one "(", so a diagnostic's position - 1 is in it. */
-function compose(q, parts) {
-  return [q ? '(' + q + ')' : null, ...parts].filter(Boolean).join(' and ');
-}
-
-function timeRange(s) {
-  if (s.range) {
-    const to = Date.now();
-    return { fromMs: to - RANGES.find(r => r.id === s.range).ms, toMs: to };
-  }
-  return { fromMs: Date.parse(s.from), toMs: Date.parse(s.to) };
-}
-
 export function mount(container, ctx) {
   let state = null;
   let dataKey = null;
@@ -124,29 +101,7 @@ export function mount(container, ctx) {
     go({ q });
   }, () => go({ sel: null }, true));
 
-  const rangeButtons = RANGES.map(r => el('button', { 'data-range': r.id, onclick: () => go({ range: r.id, from: null, to: null }) }, r.label));
-  const fromInput = el('input', { id: 'range-from', spellcheck: 'false', 'aria-label': 'From (UTC)' });
-  const toInput = el('input', { id: 'range-to', spellcheck: 'false', 'aria-label': 'To (UTC)' });
-  const customBox = el('div', { class: 'custom-range hidden' }, fromInput, el('span', { class: 'muted' }, '→'), toInput,
-    el('button', { class: 'btn', id: 'range-apply', onclick: () => {
-      const a = Date.parse(fromInput.value), b = Date.parse(toInput.value);
-      if (isNaN(a) || isNaN(b) || b <= a) { banner('The custom range needs two UTC times, the first before the second (e.g. 2026-01-31T12:00:00Z).'); return; }
-      go({ range: null, from: isoMs(a), to: isoMs(b) });
-    } }, 'Apply'));
-  const customButton = el('button', { 'data-range': 'custom', onclick: () => {
-    customBox.classList.toggle('hidden');
-    fromInput.value = isoMs(range.fromMs);
-    toInput.value = isoMs(range.toMs);
-  } }, 'Custom');
-  const canGo = dir => !window.navigation || (dir < 0 ? navigation.canGoBack : navigation.canGoForward);
-  const back = el('button', { class: 'btn icon', id: 'back', title: 'Previous view (browser back)', onclick: () => history.back() }, '◀');
-  const forward = el('button', { class: 'btn icon', id: 'forward', title: 'Next view (browser forward)', onclick: () => history.forward() }, '▶');
-  const zoomOut = el('button', { class: 'btn', id: 'zoom-out', title: 'Show three times the range, centred', onclick: () => {
-    const w = range.toMs - range.fromMs;
-    go({ range: null, from: isoMs(range.fromMs - w), to: isoMs(Math.min(Date.now(), range.toMs + w)) });
-  } }, 'Zoom out');
-  const timebar = el('div', { class: 'timebar' }, back, forward,
-    el('div', { class: 'seg', id: 'ranges' }, ...rangeButtons, customButton), customBox, zoomOut);
+  const times = timeBar(changes => go(changes), text => banner(text));
 
   const toggles = SOURCES.map(s => el('label', { class: 'source', 'data-source': s.id, title: s.kinds.join(', ') },
     el('input', { type: 'checkbox', class: 'hidden', onchange: () => {
@@ -161,7 +116,7 @@ export function mount(container, ctx) {
   const body = el('div', { class: 'body' }, scopeTree.element, events.element);
 
   const root = el('div', { class: 'activity' },
-    el('div', { class: 'toolbar' }, filter.element, timebar),
+    el('div', { class: 'toolbar' }, filter.element, times.element),
     el('div', { class: 'strip' }, alertBox,
       el('div', { class: 'strip-head' }, el('div', { class: 'sources', id: 'sources' }, ...toggles), rangeLabel, total),
       hist.element),
@@ -197,10 +152,7 @@ export function mount(container, ctx) {
 
   function renderControls() {
     filter.set(state.q);
-    rangeButtons.forEach((b, i) => b.classList.toggle('on', RANGES[i].id === state.range));
-    customButton.classList.toggle('on', !state.range);
-    back.disabled = !canGo(-1);
-    forward.disabled = !canGo(1);
+    times.set(state, range);
     toggles.forEach((t, i) => {
       const off = state.off.includes(SOURCES[i].id);
       t.classList.toggle('off', off);
@@ -294,7 +246,16 @@ export function mount(container, ctx) {
     }
   }
 
-  async function showSelection() {
+  /**
+   * A link with an event selected (a policy event's context) shows it among its neighbours: the pages up to it are
+   * loaded, at most MAX_REACH of them.
+   */
+  async function reach(sel) {
+    const loaded = () => events.events().some(x => String(x['podtrail.id']) === sel);
+    for (let pages = 0; sel && cursor && pages < MAX_REACH && !loaded(); pages++) await loadMore();
+  }
+
+  async function showSelection(reveal) {
     if (!state.sel) {
       body.classList.remove('with-detail');
       pane.element.remove();
@@ -315,7 +276,7 @@ export function mount(container, ctx) {
     pane.show(e);
     if (!pane.element.isConnected) body.append(pane.element);
     body.classList.add('with-detail');
-    events.select(e);
+    if (reveal) events.reveal(e); else events.select(e);
   }
 
   const ready = fields().then(f => {
@@ -333,10 +294,12 @@ export function mount(container, ctx) {
         range = timeRange(state);
         renderControls();
         await load();
+        await reach(state.sel);
+        await showSelection(true);
       } else {
         renderControls();
+        await showSelection(false);
       }
-      await showSelection();
     },
     destroy() {
       if (request) request.abort();

@@ -5,9 +5,16 @@ import { token, setToken, forgetFields } from './api.js';
 import { el } from './format.js';
 import { loginView } from './login.js';
 import * as activity from './activity.js';
+import * as sessions from './sessions.js';
+import * as session from './session.js';
+import * as policy from './policy.js';
 
+// `nav`: the entry of the top navigation that is highlighted while the screen is shown
 const SCREENS = [
-  { id: 'activity', title: 'Activity', module: activity },
+  { id: 'activity', title: 'Activity', module: activity, nav: 'activity' },
+  { id: 'sessions', title: 'Sessions', module: sessions, nav: 'sessions' },
+  { id: 'policy', title: 'Policy events', module: policy, nav: 'policy' },
+  { id: 'session', title: 'Session', module: session, nav: 'sessions', hidden: true },
 ];
 
 let current = null;
@@ -32,6 +39,11 @@ const ctx = {
       location.hash = hash;
     }
   },
+  /** A link to the state `params` of screen `name`, for an <a href>. */
+  link(name, params) {
+    const q = params instanceof URLSearchParams ? params : new URLSearchParams(params);
+    return '#/' + name + (q.toString() ? '?' + q.toString() : '');
+  },
   /** The token was refused (401): back to the login screen with the server's reason. */
   unauthorized(err) {
     loginMessage = { status: err.status, text: err.message };
@@ -49,8 +61,8 @@ function signOut() {
 
 function renderChrome(active) {
   const nav = document.getElementById('nav');
-  nav.replaceChildren(...(active ? SCREENS.map(s =>
-    el('a', { href: '#/' + s.id, class: s.id === active ? 'active' : null }, s.title)) : []));
+  nav.replaceChildren(...(active ? SCREENS.filter(s => !s.hidden).map(s =>
+    el('a', { href: '#/' + s.id, id: 'nav-' + s.id, class: s.id === active ? 'active' : null }, s.title)) : []));
   const who = document.getElementById('who');
   who.replaceChildren(...(active ? [el('span', {}, 'Signed in with a token'),
     el('button', { id: 'signout', onclick: () => { loginMessage = null; signOut(); } }, 'Sign out')] : []));
@@ -65,7 +77,7 @@ function render() {
   }
   const r = route();
   const screen = SCREENS.find(s => s.id === r.name) || SCREENS[0];
-  renderChrome(screen.id);
+  renderChrome(screen.nav);
   if (!current || current.id !== screen.id) {
     if (current) current.instance.destroy();
     view.replaceChildren();

@@ -3,6 +3,11 @@
 // an invalid filter is shown with a caret under the position the server's diagnostic names.
 import { el, quote } from './format.js';
 
+/** `(q) and part and ...`; the user's text comes first, after one "(", so a diagnostic's position - 1 is in it. */
+export function compose(q, parts) {
+  return [q ? '(' + q + ')' : null, ...parts].filter(Boolean).join(' and ');
+}
+
 const OPERATORS = ['=', '!=', 'in', 'contains', 'icontains', 'startswith', 'endswith', 'glob', 'exists',
   '<', '<=', '>', '>=', 'intersects', 'pmatch'];
 const KEYWORDS = ['and', 'or', 'not'];
@@ -13,6 +18,10 @@ const ENUMS = {
   'peer.known': ['true', 'false'],
   'ka.verb': ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'],
   'fd.l4proto': ['tcp', 'udp'],
+  'session.kind': ['exec', 'attach', 'debug', 'portforward', 'outside_api'],
+  'session.confidence': ['exact', 'ambiguous', 'unmatched', 'pending'],
+  'session.allowed': ['true', 'false'],
+  'session.tty': ['true', 'false'],
 };
 
 /**

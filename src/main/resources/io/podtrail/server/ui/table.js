@@ -164,6 +164,13 @@ export function table(onSelect, onMore) {
       footer();
     },
     select(e) { selected = e; render(); },
+    /** Selects a loaded event and scrolls it to the middle of the view. */
+    reveal(e) {
+      const i = events.indexOf(e);
+      selected = e;
+      if (i >= 0) viewport.scrollTop = Math.max(0, i * ROW - (viewport.clientHeight || 600) / 2);
+      render();
+    },
     events: () => events,
   };
 }
