@@ -32,6 +32,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import static io.podtrail.bench.IngestBenchmark.deleteTree;
+import static io.podtrail.bench.IngestBenchmark.log;
+import static io.podtrail.bench.IngestBenchmark.parseCount;
+
 /**
  * The macro benchmark (bench/run.sh): the simulator's Tetragon export with the stories (one week), ingested
  * through the real pipeline (enrichment, correlation, durable store); then the fixed questions asked of
@@ -274,25 +278,6 @@ public final class MacroBenchmark {
         double[] s = v.clone();
         Arrays.sort(s);
         return s[Math.min(s.length - 1, (int) Math.ceil(0.95 * s.length) - 1)];
-    }
-
-    private static long parseCount(String s) {
-        String t = s.trim().toUpperCase();
-        long mult = t.endsWith("M") ? 1_000_000 : t.endsWith("K") ? 1_000 : 1;
-        return (long) (Double.parseDouble(mult == 1 ? t : t.substring(0, t.length() - 1)) * mult);
-    }
-
-    private static void log(String fmt, Object... args) {
-        System.err.printf(fmt + "%n", args);
-    }
-
-    private static void deleteTree(Path p) throws Exception {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var s = Files.walk(p)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
-        }
     }
 
     private MacroBenchmark() {
