@@ -171,10 +171,14 @@ public final class SessionCorrelator implements Correlator {
      */
     @Override
     public void advanceTo(long nowNs) {
-        if (nowNs <= watermark) {
+        if (nowNs > watermark) {
+            watermark = nowNs;
+        }
+        if (watermark == Long.MIN_VALUE) {
             return;
         }
-        watermark = nowNs;
+        // also when the clock did not move: a process that arrives after the clock passed its deadline (a server's
+        // idle tick ran ahead of a late batch) is decided at the next event, not at the next tick
         long settled = watermark - lateness;
         Deadline d;
         while ((d = deadlines.peek()) != null && d.at() <= settled) {

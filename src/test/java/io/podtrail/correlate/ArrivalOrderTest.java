@@ -176,6 +176,16 @@ class ArrivalOrderTest {
     }
 
     @Test
+    void aShellThatArrivesAfterTheClockPassedItsDeadlineIsDecidedAtTheNextEvent() {
+        // a live server's idle tick moved the clock past the data before the last batch came
+        Scenario s = new Scenario().advance(3600);
+        Event runc = exec(5, null, null, null, "host", "runc-9", "shim-1", SHIM, "/usr/bin/runc", "exec --tty c0ffee");
+        Event nodeBash = exec(5.008, "bash-9", "runc-9", "runc", "/bin/bash", "");
+        s.feed(runc, nodeBash, exec(11, "id-9", "bash-9", "bash", "/usr/bin/id", ""));
+        assertThat(s.sessions.values()).singleElement().satisfies(r -> assertThat(r.kind()).isEqualTo(SessionRecord.OUTSIDE_API));
+    }
+
+    @Test
     void processesOutsideTheWindowAreNotMatched() {
         Event late = exec(100, "bash-late", "shim-1", SHIM, "/bin/bash", "");
         Scenario s = new Scenario().feed(request.get(0), request.get(1), late).advance(400);
