@@ -129,10 +129,6 @@ public final class SessionCorrelator implements Correlator {
         this(Config.defaults(), archive);
     }
 
-    public Config config() {
-        return config;
-    }
-
     // ------------------------------------------------------------------------------------------------ events
 
     @Override

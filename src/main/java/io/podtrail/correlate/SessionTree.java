@@ -1,7 +1,6 @@
 package io.podtrail.correlate;
 
 import io.podtrail.event.Event;
-import io.podtrail.event.EventKind;
 import io.podtrail.event.Fields;
 
 import java.util.ArrayList;
@@ -113,11 +112,5 @@ public final class SessionTree {
         for (Node c : n.children) {
             walk(c, out);
         }
-    }
-
-    /** True for the events that make a node's activity: connections and file actions. */
-    public static boolean isActivity(Event e) {
-        EventKind k = e.kind();
-        return k != EventKind.PROCESS_EXEC && k != EventKind.PROCESS_EXIT && k != EventKind.K8S_API;
     }
 }
