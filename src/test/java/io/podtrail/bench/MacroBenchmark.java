@@ -3,7 +3,6 @@ package io.podtrail.bench;
 import io.podtrail.correlate.SessionCorrelator;
 import io.podtrail.enrich.KubernetesContext;
 import io.podtrail.pipeline.IngestPipeline;
-import io.podtrail.pipeline.IngestSummary;
 import io.podtrail.pipeline.TrailWriter;
 import io.podtrail.query.EventQuery;
 import io.podtrail.simulate.ClusterSimulator;
@@ -15,7 +14,18 @@ import io.podtrail.store.duckdb.DuckDbEventStore;
 import io.podtrail.store.duckdb.DuckDbFilterSql;
 import org.postgresql.PGConnection;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,16 +89,26 @@ public final class MacroBenchmark {
         long events = 10_000_000;
         Path work = Path.of("bench/out/macro");
         boolean postgres = true;
+        boolean keep = false;
+        boolean reuse = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> events = parseCount(args[++i]);
                 case "--work" -> work = Path.of(args[++i]);
                 case "--no-postgres" -> postgres = false;
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--events N, --work DIR, --no-postgres)");
+                case "--keep" -> keep = true;
+                case "--reuse" -> reuse = true;
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (--events N, --work DIR, --no-postgres, --keep, --reuse)");
             }
         }
-        deleteTree(work);
-        Files.createDirectories(work);
+        Path data = work.resolve("trail");
+        Path sim = work.resolve("sim");
+        boolean reusing = reuse && Files.isRegularFile(sim.resolve("truth.json")) && Files.isRegularFile(data.resolve(DuckDbEventStore.FILE_NAME));
+        if (!reusing) {
+            deleteTree(work);
+            Files.createDirectories(work);
+        }
 
         Duration span = Duration.ofDays(7);
         // 3 nodes produce about 5M events a week by themselves (probes, cron jobs, controllers, pod churn); the
@@ -96,27 +116,47 @@ public final class MacroBenchmark {
         double rate = Math.max(1, (events - 5_000_000) / (double) span.toSeconds());
         SimulationConfig config = new SimulationConfig(42, 3,
                 Instant.parse("2026-03-02T00:00:00Z"), span, rate, EnumSet.allOf(io.podtrail.simulate.Story.class));
-        log("simulating a week with ~%,d Tetragon events (%d nodes) ...", events, config.nodes());
-        Path sim = work.resolve("sim");
-        Truth truth = new ClusterSimulator(config).write(sim);
         long end = Instant.parse("2026-03-09T00:00:00Z").getEpochSecond() * 1_000_000_000L;
-
-        Path data = work.resolve("trail");
-        Files.createDirectories(data);
-        Files.writeString(data.resolve("podtrail.yaml"), "cluster:\n  serviceCidrs: [10.96.0.0/12]\ntrusted:\n  cidrs: ["
-                + String.join(", ", truth.trustedCidrs()) + "]\n");
-        log("podtrail ingest (tetragon, then the audit log) ...");
-        long t0 = System.nanoTime();
-        IngestSummary s;
-        try (DuckDbEventStore store = DuckDbEventStore.open(data, DuckDbFilterSql.TEXT_COMPILER);
-             KubernetesContext context = KubernetesContext.open(data)) {
-            context.loadSnapshot(sim.resolve("snapshot.json"));
-            try (IngestPipeline p = new IngestPipeline(new TrailWriter(store, new SessionCorrelator(store.archive())),
-                    context.enricher(), data.resolve("rejected"), IngestPipeline.DEFAULT_BATCH)) {
-                s = p.ingestPaths(List.of(sim.resolve("tetragon.jsonl"), sim.resolve("k8s-audit.jsonl")), null, IngestPipeline.Progress.NONE);
+        Truth truth;
+        long read;
+        double ingestSecs;
+        if (reusing) {
+            log("reusing the trail in %s (--reuse)", data);
+            truth = readTruth(sim.resolve("truth.json"));
+            read = 0;
+            ingestSecs = Double.NaN;
+        } else {
+            log("simulating a week with ~%,d Tetragon events (%d nodes): truth, snapshot and audit log first ...", events, config.nodes());
+            // The Tetragon export of a week is ~2 KB an event (200 GB at 100M): it is not written but streamed into the
+            // ingest from a second run of the (deterministic) simulator; the first run writes truth, snapshot and audit log.
+            Files.createDirectories(sim);
+            ClusterSimulator first = new ClusterSimulator(config);
+            try (Writer audit = Files.newBufferedWriter(sim.resolve("k8s-audit.jsonl"), StandardCharsets.UTF_8)) {
+                truth = first.run(Writer.nullWriter(), new BufferedWriter(audit, 1 << 16));
             }
+            Files.writeString(sim.resolve("truth.json"), ClusterSimulator.toJson(truth));
+            Files.writeString(sim.resolve("snapshot.json"), first.snapshotJson());
+            Files.setLastModifiedTime(sim.resolve("snapshot.json"), java.nio.file.attribute.FileTime.from(Instant.ofEpochSecond(end / 1_000_000_000L)));
+
+            Files.createDirectories(data);
+            Files.writeString(data.resolve("podtrail.yaml"), "cluster:\n  serviceCidrs: [10.96.0.0/12]\ntrusted:\n  cidrs: ["
+                    + String.join(", ", truth.trustedCidrs()) + "]\n");
+            log("podtrail ingest (%,d Tetragon events streamed from the simulator, then the audit log) ...", truth.counts().tetragonLines());
+            HeapWatch.start();
+            long t0 = System.nanoTime();
+            try (DuckDbEventStore store = DuckDbEventStore.open(data, DuckDbFilterSql.TEXT_COMPILER);
+                 KubernetesContext context = KubernetesContext.open(data)) {
+                context.loadSnapshot(sim.resolve("snapshot.json"));
+                try (IngestPipeline p = new IngestPipeline(new TrailWriter(store, new SessionCorrelator(store.archive())),
+                        context.enricher(), data.resolve("rejected"), IngestPipeline.DEFAULT_BATCH)) {
+                    read = p.ingestStream(tetragonStream(config), "simulator:tetragon", null).read()
+                            + p.ingestPaths(List.of(sim.resolve("k8s-audit.jsonl")), null, IngestPipeline.Progress.NONE).read();
+                }
+            }
+            ingestSecs = (System.nanoTime() - t0) / 1e9;
+            log("  heap: at most %,d MB in use right after a collection during the ingest (max heap %,d MB)", HeapWatch.maxAfterGcMb(),
+                    Runtime.getRuntime().maxMemory() >> 20);
         }
-        double ingestSecs = (System.nanoTime() - t0) / 1e9;
         long rows;
         long bytes;
         long payload;
@@ -126,18 +166,21 @@ public final class MacroBenchmark {
             bytes = st.fileBytes() + st.walBytes();
             payload = st.rawCompressedBytes();
         }
-        log("  %,d events in %.1f s: %,.0f events/s; %.1f B/event trail + %.1f B/event payloads", s.read(), ingestSecs,
-                s.read() / ingestSecs, (double) bytes / rows, (double) payload / rows);
+        log("  %,d events in %.1f s: %,.0f events/s; %.1f B/event trail + %.1f B/event payloads", read, ingestSecs,
+                read / ingestSecs, (double) bytes / rows, (double) payload / rows);
 
         Path csv = work.resolve("rows.csv");
         exportCsv(data, csv);
         List<Timing> timings = new ArrayList<>();
         String sessionId = truth.sessions().get(0).auditId();
+        // question 1 asks the 24 h before the last unknown destination was contacted (the analyst's "last 24 h" on the
+        // day of the incident; the week's last day may have none)
+        long q1End = truth.unknownOutboundBilling().stream().mapToLong(o -> nanos(o.time())).max().orElse(end - 1) + 1;
         String pod = truth.sessions().get(0).pod();
         try (DuckDbEventStore store = DuckDbEventStore.open(data, DuckDbFilterSql.TEXT_COMPILER)) {
             List<Question> questions = List.of(
-                    new Question("1. outbound billing -> unknown, 24 h", () -> all(store, "k8s.ns.name = billing and evt.type = connect and peer.known = false", end - DAY, end),
-                            "SELECT * FROM events WHERE k8s_ns_name = 'billing' AND evt_type = 'connect' AND peer_known = false AND evt_time >= " + (end - DAY) + " AND evt_time < " + end),
+                    new Question("1. outbound billing -> unknown, 24 h", () -> all(store, "k8s.ns.name = billing and evt.type = connect and peer.known = false", q1End - DAY, q1End),
+                            "SELECT * FROM events WHERE k8s_ns_name = 'billing' AND evt_type = 'connect' AND peer_known = false AND evt_time >= " + (q1End - DAY) + " AND evt_time < " + q1End),
                     new Question("2. one session's activity", () -> all(store, "session.id = \"" + sessionId + "\"", null, null),
                             "SELECT * FROM events WHERE session_id = '" + sessionId + "' ORDER BY evt_time DESC"),
                     new Question("3. every tcpdump", () -> all(store, "proc.name = tcpdump and evt.type = execve", null, null),
@@ -151,6 +194,7 @@ public final class MacroBenchmark {
                             "SELECT * FROM events WHERE proc_cmdline LIKE '%payload%' ORDER BY evt_time DESC"),
                     new Question("newest 100 of one pod", () -> (long) store.query(new EventQuery("k8s.pod.name = \"" + pod + "\"", null, null, 100, null)).events().size(),
                             "SELECT * FROM events WHERE k8s_pod_name = '" + pod + "' ORDER BY evt_time DESC LIMIT 100"));
+            verify(store, truth, sessionId, q1End);
             for (Question q : questions) {
                 double[] ms = new double[RUNS];
                 long n = 0;
@@ -168,12 +212,121 @@ public final class MacroBenchmark {
                 timings = postgres(work, csv, questions, timings);
             }
         }
-        String table = render(events, s.read(), ingestSecs, (double) bytes / rows, (double) payload / rows, timings);
+        String table = render(events, read, ingestSecs, (double) bytes / rows, (double) payload / rows, timings);
         System.out.println(table);
         Path out = Path.of("bench/out/macro-" + Instant.now().toString().replace(':', '-') + ".md");
         Files.writeString(out, table);
         log("written to %s", out);
-        deleteTree(work);
+        if (!keep && !reuse) {
+            deleteTree(work); // --keep (or --reuse) leaves the trail for another run of the questions
+        }
+    }
+
+    /** The simulator's Tetragon export as a stream: a second, identical run writing into a pipe on its own thread. */
+    private static InputStream tetragonStream(SimulationConfig config) throws IOException {
+        PipedInputStream in = new PipedInputStream(1 << 20);
+        PipedOutputStream out = new PipedOutputStream(in);
+        Thread.ofPlatform().name("simulator").daemon().start(() -> {
+            try (Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16)) {
+                new ClusterSimulator(config).run(w, Writer.nullWriter());
+            } catch (IOException e) {
+                log("simulator stream failed: %s", e);
+            }
+        });
+        return in;
+    }
+
+    /**
+     * The most heap in use right after any garbage collection during the ingest: an upper bound of what the
+     * pipeline keeps (live data plus old garbage not yet collected), from the JVM's GC notifications.
+     */
+    static final class HeapWatch {
+        private static final java.util.concurrent.atomic.AtomicLong MAX = new java.util.concurrent.atomic.AtomicLong();
+
+        static void start() {
+            for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((javax.management.NotificationEmitter) gc).addNotificationListener((n, h) -> {
+                    if (n.getType().equals(com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                        var info = com.sun.management.GarbageCollectionNotificationInfo.from((javax.management.openmbean.CompositeData) n.getUserData());
+                        long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream().mapToLong(java.lang.management.MemoryUsage::getUsed).sum();
+                        MAX.accumulateAndGet(used, Math::max);
+                    }
+                }, null, null);
+            }
+        }
+
+        static long maxAfterGcMb() {
+            return MAX.get() >> 20;
+        }
+    }
+
+    private static long nanos(String instant) {
+        Instant t = Instant.parse(instant);
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    static Truth readTruth(Path file) throws IOException {
+        return new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false).readValue(file.toFile(), Truth.class);
+    }
+
+    /**
+     * The benchmark's answers against the simulator's truth (same run, before timing): question 1's connections,
+     * question 2's processes and question 3's executions must be exactly the truth's; the run fails otherwise.
+     */
+    private static void verify(DuckDbEventStore store, Truth truth, String sessionId, long end) {
+        java.util.function.Function<String, List<io.podtrail.event.Event>> ask = filter -> {
+            List<io.podtrail.event.Event> out = new ArrayList<>();
+            String cursor = null;
+            do {
+                var page = store.query(new EventQuery(filter, null, null, 10_000, cursor));
+                out.addAll(page.events());
+                cursor = page.nextCursor();
+            } while (cursor != null);
+            return out;
+        };
+        java.util.Set<String> q1 = new java.util.TreeSet<>();
+        for (var e : ask.apply("k8s.ns.name = billing and evt.type = connect and peer.known = false")) {
+            if (e.time() >= end - DAY && e.time() < end) {
+                q1.add(e.getString(io.podtrail.event.Fields.PROC_EXEC_ID) + " " + e.getString(io.podtrail.event.Fields.FD_SIP) + ":"
+                        + e.getLong(io.podtrail.event.Fields.FD_SPORT));
+            }
+        }
+        java.util.Set<String> t1 = new java.util.TreeSet<>();
+        for (Truth.Outbound o : truth.unknownOutboundBilling()) {
+            long t = nanos(o.time());
+            if (t >= end - DAY && t < end) {
+                t1.add(o.execId() + " " + o.dstIp() + ":" + o.dstPort());
+            }
+        }
+        check("1. outbound billing -> unknown, 24 h (exec id, destination)", q1, t1);
+        Truth.Session session = truth.sessions().get(0);
+        java.util.Set<String> q2 = new java.util.TreeSet<>();
+        for (var e : ask.apply("session.id = \"" + sessionId + "\" and evt.type = execve")) {
+            q2.add(e.getString(io.podtrail.event.Fields.PROC_EXEC_ID));
+        }
+        check("2. one session (its processes' exec ids)", q2,
+                session.processes().stream().map(Truth.Process::execId).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+        java.util.Set<String> q3 = new java.util.TreeSet<>();
+        for (var e : ask.apply("proc.name = tcpdump and evt.type = execve")) {
+            q3.add(e.getString(io.podtrail.event.Fields.PROC_EXEC_ID));
+        }
+        check("3. every tcpdump (exec ids)", q3, truth.tcpdumpExecutions().stream().map(Truth.Tcpdump::execId)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+    }
+
+    private static void check(String what, java.util.Set<String> answer, java.util.Set<String> truth) {
+        if (!answer.equals(truth)) {
+            throw new IllegalStateException("wrong answer to " + what + ": " + answer.size() + " found, " + truth.size()
+                    + " in the truth; missing " + diff(truth, answer) + ", extra " + diff(answer, truth));
+        }
+        log("  checked against the truth: %s = %d, exactly", what, answer.size());
+    }
+
+    private static java.util.Set<String> diff(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.Set<String> d = new java.util.TreeSet<>(a);
+        d.removeAll(b);
+        return d.size() > 5 ? java.util.Set.copyOf(new ArrayList<>(d).subList(0, 5)) : d;
     }
 
     private static long all(DuckDbEventStore store, String filter, Long from, Long to) {
@@ -222,6 +375,10 @@ public final class MacroBenchmark {
                 s.execute("VACUUM ANALYZE events");
             }
             log("  loaded and indexed in %.1f s", (System.nanoTime() - t0) / 1e9);
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT pg_total_relation_size('events'), pg_relation_size('events')")) {
+                r.next();
+                log("  PostgreSQL size: %,d MB with indexes (%,d MB table)", r.getLong(1) >> 20, r.getLong(2) >> 20);
+            }
             for (int qi = 0; qi < questions.size(); qi++) {
                 Question q = questions.get(qi);
                 double[] ms = new double[RUNS];
@@ -254,8 +411,9 @@ public final class MacroBenchmark {
         StringBuilder b = new StringBuilder();
         b.append(String.format("Macro benchmark, %s, %,d events (asked %,d), %d cores, JDK %s%n%n", Instant.now(), events, asked,
                 Runtime.getRuntime().availableProcessors(), Runtime.version()));
-        b.append(String.format("Ingest (Tetragon + audit, enrichment, correlation, durable): %,.0f events/s; %.1f B/event on disk (+ %.1f B/event compressed payloads)%n%n",
-                events / ingestSecs, trailB, payloadB));
+        b.append(String.format("Ingest (Tetragon + audit, enrichment, correlation, durable): %,.0f events/s; %.1f B/event on disk (+ %.1f B/event compressed payloads); "
+                + "heap at most %,d MB after a collection (max heap %,d MB)%n%n", events / ingestSecs, trailB, payloadB, HeapWatch.maxAfterGcMb(),
+                Runtime.getRuntime().maxMemory() >> 20));
         b.append("| question | Podtrail median ms | p95 | PostgreSQL median ms | p95 | PostgreSQL / Podtrail | rows (Podtrail / PostgreSQL) |\n");
         b.append("|---|---:|---:|---:|---:|---:|---|\n");
         for (Timing t : timings) {

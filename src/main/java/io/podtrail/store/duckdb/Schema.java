@@ -55,6 +55,12 @@ final class Schema {
     static final String NKEY = "_nkey";
     /** True when fd_name is the connection's {@code cip:cport->sip:sport}, not stored but computed by the view. */
     static final String FD_NAME_CONN = "_fd_name_conn";
+    /**
+     * The row's position in facts or wide_events (DuckDB's rowid, exposed by the sensor and API views): a page is
+     * found on keys first and its rows fetched by position (see {@code DuckDbEventStore.page}). Stable within a
+     * transaction; both phases run in one.
+     */
+    static final String RID = "_rid";
 
     /** Per-container (pod, image, node) attributes: the same on every event of every process of a container. */
     static final Set<Field> CONTAINER_FIELDS = Set.of(Fields.CONTAINER_ID, Fields.CONTAINER_FULL_ID, Fields.CONTAINER_NAME,
@@ -328,14 +334,14 @@ final class Schema {
         String tail = ", " + RAW_BLOCK + ", " + RAW_IDX + ", " + STAGES;
         return List.of(
                 "CREATE OR REPLACE VIEW " + SENSOR_EVENTS + " AS SELECT " + sensor + ", f." + RAW_BLOCK + ", f." + RAW_IDX
-                        + ", CAST(NULL AS UTINYINT) AS " + STAGES + ", f." + PKEY + ", p." + CKEY + ", f." + NKEY
+                        + ", CAST(NULL AS UTINYINT) AS " + STAGES + ", f." + PKEY + ", p." + CKEY + ", f." + NKEY + ", f.rowid AS " + RID
                         + " FROM " + FACTS + " f JOIN " + PROCESSES + " p ON p." + PKEY + " = f." + PKEY
                         + " JOIN " + CONTAINERS + " c ON c." + CKEY + " = p." + CKEY
                         + " JOIN " + PEERS + " n ON n." + NKEY + " = f." + NKEY
                         + " LEFT JOIN " + SESSION_PROCESSES + " sp ON sp.exec_id = p.proc_exec_id"
                         + " LEFT JOIN " + SESSIONS + " s ON s.session_id = sp.session_id",
                 "CREATE OR REPLACE VIEW " + API_EVENTS + " AS SELECT " + api + ", w." + RAW_BLOCK + ", w." + RAW_IDX + ", w." + STAGES
-                        + " FROM " + WIDE + " w"
+                        + ", w.rowid AS " + RID + " FROM " + WIDE + " w"
                         + " LEFT JOIN " + SESSION_PROCESSES + " sp ON sp.exec_id = w.proc_exec_id"
                         + " LEFT JOIN " + SESSIONS + " s ON s.session_id = coalesce(sp.session_id, w.ka_auditid)",
                 "CREATE OR REPLACE VIEW " + EVENTS + " AS SELECT " + names + tail + " FROM " + SENSOR_EVENTS

@@ -80,7 +80,7 @@ class DuckDbFilterSqlDifferentialTest {
 
     // --- events ---
 
-    private static Event event(Random rnd, long id) {
+    static Event event(Random rnd, long id) {
         Event e = new Event().set(Fields.ID, id).kind(pick(rnd, EventKind.values()));
         for (Field f : Fields.stored()) {
             if (f == Fields.ID || f == Fields.KIND || rnd.nextInt(10) < 4) {
@@ -145,7 +145,7 @@ class DuckDbFilterSqlDifferentialTest {
 
     // --- filters, as text ---
 
-    private static String expr(Random rnd, int depth) {
+    static String expr(Random rnd, int depth) {
         int r = depth >= 3 ? 9 : rnd.nextInt(10);
         return switch (r) {
             case 0, 1 -> "(" + expr(rnd, depth + 1) + " and " + expr(rnd, depth + 1) + ")";
