@@ -9,5 +9,5 @@ if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
   apt-get update -qq && apt-get install -y -qq postgresql-15 postgresql-contrib >/dev/null
 fi
 ./mvnw -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-cp.txt -Dmdep.includeScope=test
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx${PODTRAIL_BENCH_HEAP:-2g} -XX:+UseParallelGC \
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx${PODTRAIL_BENCH_HEAP:-4g} -XX:+UseParallelGC \
   -cp "target/test-classes:target/classes:$(cat target/bench-cp.txt)" io.podtrail.bench.MacroBenchmark "$@"
