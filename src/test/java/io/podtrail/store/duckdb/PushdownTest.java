@@ -1,0 +1,86 @@
+package io.podtrail.store.duckdb;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** How a filter's page is planned: which conjuncts become key hints, when facts alone suffice, session bounds. */
+class PushdownTest {
+
+    private static final java.util.function.Function<SqlFragment, long[]> NO_LOOKUP = w -> {
+        throw new AssertionError("no session conjunct, no lookup expected: " + w.sql());
+    };
+
+    @Test
+    void emptyFilterReadsFactsAloneAndNoSessions() {
+        Pushdown.Plan p = Pushdown.plan("", NO_LOOKUP);
+        assertThat(p.factFilter()).isEqualTo(SqlFragment.TRUE);
+        assertThat(p.hints()).isEqualTo(SqlFragment.TRUE);
+        assertThat(p.readsSessions()).isFalse();
+        assertThat(p.floor()).isNull();
+    }
+
+    @Test
+    void dimensionConjunctsBecomeHintsAndTheRestStaysOnFacts() {
+        Pushdown.Plan p = Pushdown.plan("k8s.pod.name = web-1 and proc.name = tcpdump and evt.type = execve", NO_LOOKUP);
+        assertThat(p.hints().sql()).contains("_pkey IN (SELECT _pkey FROM processes WHERE _ckey IN (SELECT _ckey FROM containers WHERE")
+                .contains("_pkey IN (SELECT _pkey FROM processes WHERE");
+        assertThat(p.hints().params()).containsExactly("web-1", "tcpdump");
+        assertThat(p.factFilter().sql()).contains("evt_type").doesNotContain("proc_name").doesNotContain("k8s_pod_name");
+        assertThat(p.factFilter().params()).containsExactly("execve");
+        assertThat(p.readsSessions()).isFalse();
+    }
+
+    @Test
+    void aConjunctOverTwoDimensionsNeedsTheView() {
+        Pushdown.Plan p = Pushdown.plan("proc.name = sh or k8s.pod.name = web-1", NO_LOOKUP);
+        assertThat(p.hints()).isEqualTo(SqlFragment.TRUE);
+        assertThat(p.factFilter()).as("the sensor side goes through sensor_events").isNull();
+    }
+
+    @Test
+    void fdNameIsLeftToTheViewBecauseConnectionsDoNotStoreIt() {
+        assertThat(Pushdown.plan("fd.name = \"10.0.0.1:4000->10.96.0.1:443\"", NO_LOOKUP).factFilter()).isNull();
+    }
+
+    @Test
+    void aSessionConjunctBoundsThePageByTheSessionsSpan() {
+        List<String> asked = new ArrayList<>();
+        Pushdown.Plan p = Pushdown.plan("session.id = s1 and evt.type = execve", w -> {
+            asked.add(w.sql() + " " + w.params());
+            return new long[] {5_000_000_000_000L, 6_000_000_000_000L};
+        });
+        assertThat(asked).singleElement().asString().contains("session_id").contains("[s1]");
+        assertThat(p.floor()).isEqualTo(5_000_000_000_000L - Pushdown.SESSION_FLOOR_MARGIN_NS);
+        assertThat(p.readsSessions()).isTrue();
+        assertThat(p.factFilter()).as("the session conjunct is decided by its hint").isNotNull();
+        assertThat(p.hints().sql()).contains("session_processes").contains("proc_pid_ts >= " + p.floor());
+        assertThat(p.apiHints().sql()).contains("ka_auditid IN").contains("evt_time BETWEEN " + p.floor() + " AND "
+                + (6_000_000_000_000L + Pushdown.SESSION_FLOOR_MARGIN_NS));
+    }
+
+    @Test
+    void noMatchingSessionMeansNoRows() {
+        Pushdown.Plan p = Pushdown.plan("session.user.name = nobody", w -> Pushdown.NO_SESSION);
+        assertThat(p.floor()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void aSessionWithoutStartLeavesThePageUnbounded() {
+        Pushdown.Plan p = Pushdown.plan("session.id = s1", w -> null);
+        assertThat(p.floor()).isNull();
+        assertThat(p.hints().sql()).doesNotContain("proc_pid_ts");
+    }
+
+    @Test
+    void aConditionTrueWithoutASessionIsNotHinted() {
+        // events without a session match it, so it cannot be decided on the sessions' processes
+        Pushdown.Plan p = Pushdown.plan("not session.id = s1", NO_LOOKUP);
+        assertThat(p.hints()).isEqualTo(SqlFragment.TRUE);
+        assertThat(p.factFilter()).isNull();
+        assertThat(p.readsSessions()).isTrue();
+    }
+}
