@@ -491,6 +491,9 @@ public final class DuckDbEventStore implements EventStore {
                 if (files.get(i) == null) {
                     continue;
                 }
+                if (stages.get(i) == facts) {
+                    FactSpans.append(writer, factRows);
+                }
                 long tl = System.nanoTime();
                 long loaded;
                 try (Statement s = writer.createStatement()) {
@@ -652,6 +655,9 @@ public final class DuckDbEventStore implements EventStore {
         SqlFragment filter = compiler.compile(query.filter());
         Pushdown.Plan plan = compiler != FilterCompiler.EMPTY_ONLY ? Pushdown.plan(query.filter(), this::sessionSpan) : Pushdown.Plan.NONE;
         long[] cursor = query.cursor() == null ? null : decodeCursor(query.cursor());
+        if (!plan.processSets().isEmpty()) {
+            plan = resolve(plan);
+        }
         if (query.fromNs() != null || plan.hints() != SqlFragment.TRUE) {
             // bounded, or selective through the dimensions' keys: one statement is enough
             return page(query, filter, plan, cursor, plan.floor());
@@ -681,6 +687,37 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
+    /** Most process keys a query resolves up front; past it the subqueries stay (binding a long key list costs more than the semi-join, and its rows are everywhere). */
+    static final int MAX_RESOLVED_KEYS = 1024;
+
+    /** The plan with its process sets resolved to keys, and the facts positions they occupy (see {@link FactSpans}). */
+    private Pushdown.Plan resolve(Pushdown.Plan plan) {
+        return withConnection(c -> {
+            List<List<Long>> keys = new ArrayList<>();
+            StringBuilder spans = new StringBuilder();
+            for (SqlFragment set : plan.processSets()) {
+                List<Long> k = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT * FROM (" + set.sql() + ") LIMIT " + (MAX_RESOLVED_KEYS + 1))) {
+                    bind(c, ps, set.params());
+                    try (ResultSet r = ps.executeQuery()) {
+                        while (r.next()) {
+                            k.add(r.getLong(1));
+                        }
+                    }
+                }
+                if (k.size() > MAX_RESOLVED_KEYS) {
+                    return plan;
+                }
+                keys.add(k);
+                String cond = FactSpans.condition(c, k, "%rid");
+                if (cond != null) {
+                    spans.append(spans.isEmpty() ? "" : " AND ").append(cond);
+                }
+            }
+            return plan.resolve(keys, spans.isEmpty() ? null : spans.toString());
+        });
+    }
+
     /**
      * One page with an optional extra lower bound, in two phases within one transaction (so row positions hold):
      * first the page's keys (side, row position, time, id), each side sorted and cut on just the columns the
@@ -690,9 +727,14 @@ public final class DuckDbEventStore implements EventStore {
      */
     private EventPage page(EventQuery query, SqlFragment filter, Pushdown.Plan plan, long[] cursor, Long lowerBound) {
         List<Object> params = new ArrayList<>();
+        SqlFragment hints = plan.hints();
+        if (plan.spans() != null) {
+            hints = new SqlFragment(hints.sql() + " AND " + plan.spans().replace("%rid", plan.factFilter() != null ? "rowid" : Schema.RID),
+                    hints.params());
+        }
         String sensor = plan.factFilter() != null
-                ? side(Schema.FACTS, "rowid", 0, query, plan.factFilter(), plan.hints(), cursor, lowerBound, params)
-                : side(Schema.SENSOR_EVENTS, Schema.RID, 0, query, filter, plan.hints(), cursor, lowerBound, params);
+                ? side(Schema.FACTS, "rowid", 0, query, plan.factFilter(), hints, cursor, lowerBound, params)
+                : side(Schema.SENSOR_EVENTS, Schema.RID, 0, query, filter, hints, cursor, lowerBound, params);
         String api = plan.readsSessions()
                 ? side(Schema.API_EVENTS, Schema.RID, 1, query, filter, plan.apiHints(), cursor, lowerBound, params)
                 : side(Schema.WIDE, "rowid", 1, query, filter, SqlFragment.TRUE, cursor, lowerBound, params);
@@ -1438,7 +1480,7 @@ public final class DuckDbEventStore implements EventStore {
         return e;
     }
 
-    private static void bind(Connection c, PreparedStatement ps, List<Object> params) throws SQLException {
+    static void bind(Connection c, PreparedStatement ps, List<Object> params) throws SQLException {
         for (int i = 0; i < params.size(); i++) {
             Object p = params.get(i);
             if (p instanceof List<?> l) {

@@ -36,8 +36,39 @@ final class Pushdown {
      * any dimension (measured at 10M events: 25-40 ms less per statement). {@code readsSessions}: the API side needs
      * the session join (else it reads wide_events directly).
      */
-    record Plan(SqlFragment hints, SqlFragment apiHints, SqlFragment factFilter, boolean readsSessions, Long floor) {
-        static final Plan NONE = new Plan(SqlFragment.TRUE, SqlFragment.TRUE, null, true, null);
+    record Plan(SqlFragment otherHints, SqlFragment apiHints, SqlFragment factFilter, boolean readsSessions, Long floor,
+                List<SqlFragment> processSets, SqlFragment resolvedHints, String spans) {
+        static final Plan NONE = new Plan(SqlFragment.TRUE, SqlFragment.TRUE, null, true, null, List.of(), null, null);
+
+        /** The sensor side's key hints, AND-ed: the process sets as subqueries, or as resolved by {@link #resolve}. */
+        SqlFragment hints() {
+            if (resolvedHints != null) {
+                return resolvedHints;
+            }
+            StringBuilder sql = new StringBuilder(otherHints == SqlFragment.TRUE ? "" : otherHints.sql());
+            List<Object> params = new ArrayList<>(otherHints.params());
+            for (SqlFragment set : processSets) {
+                sql.append(sql.isEmpty() ? "" : " AND ").append(PKEY_IN).append(set.sql()).append(')');
+                params.addAll(set.params());
+            }
+            return sql.isEmpty() ? SqlFragment.TRUE : new SqlFragment(sql.toString(), params);
+        }
+
+        /**
+         * With each process set replaced by its keys (found once, not again by every statement of the query) and
+         * the facts positions those keys occupy ({@link FactSpans#condition}, on the placeholder {@code %rid}; null
+         * when too scattered to help).
+         */
+        Plan resolve(List<List<Long>> keys, String spans) {
+            StringBuilder sql = new StringBuilder(otherHints == SqlFragment.TRUE ? "" : otherHints.sql());
+            List<Object> params = new ArrayList<>(otherHints.params());
+            for (List<Long> k : keys) {
+                sql.append(sql.isEmpty() ? "" : " AND ").append(PKEY_IN).append("SELECT unnest(?::BIGINT[]))");
+                params.add(k);
+            }
+            return new Plan(otherHints, apiHints, factFilter, readsSessions, floor, processSets,
+                    sql.isEmpty() ? SqlFragment.TRUE : new SqlFragment(sql.toString(), params), spans);
+        }
     }
 
     /**
@@ -58,7 +89,7 @@ final class Pushdown {
      */
     static Plan plan(String filterText, java.util.function.Function<SqlFragment, long[]> sessionSpan) {
         if (filterText == null || filterText.isBlank()) {
-            return new Plan(SqlFragment.TRUE, SqlFragment.TRUE, SqlFragment.TRUE, false, null);
+            return new Plan(SqlFragment.TRUE, SqlFragment.TRUE, SqlFragment.TRUE, false, null, List.of(), null, null);
         }
         Condition c;
         try {
@@ -105,7 +136,10 @@ final class Pushdown {
                 span = new long[] {satAdd(span[0], -SESSION_FLOOR_MARGIN_NS), satAdd(span[1], SESSION_FLOOR_MARGIN_NS)};
             }
         }
-        return new Plan(hints(conjuncts, false, span), hints(conjuncts, true, span), factFilter, sessions, span == null ? null : span[0]);
+        List<SqlFragment> processSets = new ArrayList<>();
+        SqlFragment hints = hints(conjuncts, false, span, processSets);
+        return new Plan(hints, hints(conjuncts, true, span, new ArrayList<>()), factFilter, sessions, span == null ? null : span[0],
+                processSets, null, null);
     }
 
     private static long satAdd(long a, long b) {
@@ -118,7 +152,7 @@ final class Pushdown {
      * wide_events, whose own columns need no hint) where a session conjunct restricts the requests to those of
      * matching sessions, by auditID or by process. AND-ed; TRUE for none.
      */
-    private static SqlFragment hints(List<Condition> conjuncts, boolean api, long[] span) {
+    private static SqlFragment hints(List<Condition> conjuncts, boolean api, long[] span, List<SqlFragment> processSets) {
         StringBuilder sql = new StringBuilder();
         List<Object> params = new ArrayList<>();
         for (Condition term : conjuncts) {
@@ -134,13 +168,22 @@ final class Pushdown {
             hint = hint.replace(FLOOR, span == null ? "TRUE" : "(p.proc_pid_ts IS NULL OR p.proc_pid_ts >= " + span[0] + ")")
                     .replace(REQUESTS, span == null ? "TRUE" : "evt_time BETWEEN " + span[0] + " AND " + span[1])
                     .replace(FLOOR_TIME, span == null ? "TRUE" : "evt_time >= " + span[0]);
-            sql.append(sql.isEmpty() ? "" : " AND ").append(hint.replace("%s", f.sql()));
+            String filled = hint.replace("%s", f.sql());
+            List<Object> hintParams = new ArrayList<>();
             for (int i = 0, n = count(hint, "%s"); i < n; i++) {
-                params.addAll(f.params());
+                hintParams.addAll(f.params());
             }
+            if (!api && filled.startsWith(PKEY_IN) && filled.endsWith(")")) {
+                processSets.add(new SqlFragment(filled.substring(PKEY_IN.length(), filled.length() - 1), hintParams));
+                continue;
+            }
+            sql.append(sql.isEmpty() ? "" : " AND ").append(filled);
+            params.addAll(hintParams);
         }
         return sql.isEmpty() ? SqlFragment.TRUE : new SqlFragment(sql.toString(), params);
     }
+
+    private static final String PKEY_IN = "_pkey IN (";
 
     /** Where a session hint restricts processes to those started from the floor on (a long literal, not a parameter). */
     private static final String FLOOR = "%floor";

@@ -238,7 +238,12 @@ final class Schema {
             createOrExtend(s, CONTAINERS, containerColumns());
             createOrExtend(s, PROCESSES, processColumns());
             createOrExtend(s, PEERS, peerColumns());
+            boolean spansExisted = tableExists(s, FactSpans.TABLE);
             createOrExtend(s, FACTS, factColumns());
+            s.execute(FactSpans.DDL);
+            if (!spansExisted) {
+                FactSpans.backfill(s); // a trail written before the table existed (nothing to do for a new one)
+            }
             createOrExtend(s, WIDE, wideColumns());
             createOrExtend(s, SESSIONS, sessionColumns(), Fields.SESSION_ID.column());
             s.execute("CREATE TABLE IF NOT EXISTS " + SESSION_PROCESSES + " (exec_id VARCHAR PRIMARY KEY, session_id VARCHAR NOT NULL)");

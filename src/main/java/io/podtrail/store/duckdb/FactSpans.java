@@ -1,0 +1,94 @@
+package io.podtrail.store.duckdb;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Where each process's facts are: {@code fact_spans(_pkey, rid_from, rid_to)}, one row per process key and
+ * appended batch, the facts row positions that batch occupies. Facts are append-only (never deleted), so a
+ * row's position is fixed; a batch's rows fill positions [count before, count after). A filter that selects
+ * processes (by name, command line, pod, session) then reads only the row groups their batches occupy
+ * ({@code rowid BETWEEN ...}, which DuckDB prunes by row group) instead of the key column of every row group:
+ * a B-tree's job, at the granularity of a batch, for ~1-2 index rows per process.
+ */
+final class FactSpans {
+
+    static final String TABLE = "fact_spans";
+    static final String DDL = "CREATE TABLE IF NOT EXISTS " + TABLE + " (_pkey INTEGER NOT NULL, rid_from BIGINT NOT NULL, rid_to BIGINT NOT NULL)";
+    /** Past this many disjoint ranges the rowid condition costs more than the key scan it saves. */
+    static final int MAX_RANGES = 64;
+    /** Row group size of DuckDB: the granularity of the backfill for trails written before this table. */
+    private static final long ROW_GROUP = 122_880;
+
+    private FactSpans() {
+    }
+
+    /** Records the positions the batch's facts will take (call in the append's transaction, before loading them). */
+    static void append(Connection c, List<CsvStager.Row> factRows) throws SQLException {
+        long first;
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM " + Schema.FACTS)) {
+            r.next();
+            first = r.getLong(1);
+        }
+        TreeSet<Integer> keys = new TreeSet<>();
+        for (CsvStager.Row row : factRows) {
+            keys.add(row.pkey());
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE + " SELECT unnest(?::INTEGER[]), ?, ?")) {
+            ps.setObject(1, c.createArrayOf("INTEGER", keys.toArray()));
+            ps.setLong(2, first);
+            ps.setLong(3, first + factRows.size() - 1);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Builds the table from facts for a trail written before it existed (one pass; per row group). */
+    static void backfill(Statement s) throws SQLException {
+        s.execute("INSERT INTO " + TABLE + " SELECT _pkey, (rowid // " + ROW_GROUP + ") * " + ROW_GROUP + ", (rowid // " + ROW_GROUP
+                + ") * " + ROW_GROUP + " + " + (ROW_GROUP - 1) + " FROM " + Schema.FACTS + " GROUP BY ALL");
+    }
+
+    /**
+     * The facts positions of these processes, as a condition on {@code column} (rowid, or the view's _rid): null
+     * when the spans are too scattered to help.
+     */
+    static String condition(Connection c, List<Long> pkeys, String column) throws SQLException {
+        if (pkeys.isEmpty()) {
+            return "FALSE";
+        }
+        List<long[]> ranges = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT rid_from, rid_to FROM " + TABLE + " WHERE _pkey IN ("
+                + "SELECT unnest(?::BIGINT[])) ORDER BY rid_from")) {
+            ps.setObject(1, c.createArrayOf("BIGINT", pkeys.toArray()));
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    long from = r.getLong(1);
+                    long to = r.getLong(2);
+                    long[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+                    if (last != null && from <= last[1] + 1) {
+                        last[1] = Math.max(last[1], to);
+                    } else {
+                        ranges.add(new long[] {from, to});
+                    }
+                }
+            }
+        }
+        if (ranges.isEmpty()) {
+            return "FALSE";
+        }
+        if (ranges.size() > MAX_RANGES) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder("(");
+        for (long[] r : ranges) {
+            b.append(b.length() == 1 ? "" : " OR ").append(column).append(" BETWEEN ").append(r[0]).append(" AND ").append(r[1]);
+        }
+        return b.append(')').toString();
+    }
+}
