@@ -100,6 +100,8 @@ abstract class JsonEventSource implements EventSource {
                 }
                 try {
                     sink.accept(e);
+                } catch (EventSink.Failed ex) {
+                    throw ex;
                 } catch (RuntimeException ex) {
                     sink.reject(new Rejection(origin, line, "internal error mapping the record: " + ex, raw.text()));
                 }
@@ -116,6 +118,8 @@ abstract class JsonEventSource implements EventSource {
                     map(node, raw, sink::accept);
                 } catch (RecordException e) {
                     sink.reject(new Rejection(origin, line, e.getMessage(), raw.text()));
+                } catch (EventSink.Failed e) {
+                    throw e;
                 } catch (RuntimeException | StackOverflowError e) {
                     sink.reject(new Rejection(origin, line, "internal error mapping the record: " + e, raw.text()));
                 }

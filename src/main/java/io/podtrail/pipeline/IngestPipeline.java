@@ -272,7 +272,7 @@ public final class IngestPipeline implements AutoCloseable {
 
         private void checkFailure() {
             if (failure != null) {
-                throw new IllegalStateException("storing failed: " + failure.getMessage(), failure);
+                throw new io.podtrail.ingest.EventSink.Failed("storing failed: " + failure.getMessage(), failure);
             }
         }
 

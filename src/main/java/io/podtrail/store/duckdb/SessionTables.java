@@ -211,17 +211,28 @@ final class SessionTables {
 
             @Override
             public List<String> descendants(String execId, long fromNs) {
+                // Level by level: each level is one scan of the processes started since fromNs for children of the
+                // previous level. (A recursive CTE kept a hash table of every process since fromNs and ran out of
+                // DuckDB's memory limit at 100M events.)
                 List<String> out = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE t(exec_id) AS (SELECT ?::VARCHAR UNION "
-                        + "SELECT p.proc_exec_id FROM " + Schema.PROCESSES + " p JOIN t ON p.proc_pexec_id = t.exec_id "
-                        + "WHERE p.proc_pid_ts >= ?) SELECT exec_id FROM t WHERE exec_id <> ?")) {
-                    ps.setString(1, execId);
-                    ps.setLong(2, fromNs);
-                    ps.setString(3, execId);
-                    try (ResultSet r = ps.executeQuery()) {
-                        while (r.next()) {
-                            out.add(r.getString(1));
+                java.util.Set<String> seen = new java.util.HashSet<>(List.of(execId));
+                List<String> level = List.of(execId);
+                try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT proc_exec_id FROM " + Schema.PROCESSES
+                        + " WHERE proc_pid_ts >= ? AND proc_pexec_id IN (SELECT unnest(?::VARCHAR[])) AND proc_exec_id IS NOT NULL")) {
+                    while (!level.isEmpty()) {
+                        ps.setLong(1, fromNs);
+                        ps.setObject(2, c.createArrayOf("VARCHAR", level.toArray()));
+                        List<String> next = new ArrayList<>();
+                        try (ResultSet r = ps.executeQuery()) {
+                            while (r.next()) {
+                                String child = r.getString(1);
+                                if (seen.add(child)) {
+                                    next.add(child);
+                                    out.add(child);
+                                }
+                            }
                         }
+                        level = next;
                     }
                 } catch (SQLException e) {
                     throw new IllegalStateException("descendant lookup failed: " + e.getMessage(), e);
