@@ -658,16 +658,20 @@ public final class DuckDbEventStore implements EventStore {
         if (!plan.processSets().isEmpty()) {
             plan = resolve(plan);
         }
-        if (query.fromNs() != null || plan.hints() != SqlFragment.TRUE) {
-            // bounded, or selective through the dimensions' keys: one statement is enough
+        if (query.fromNs() != null || plan.resolvedHints() != null) {
+            // bounded, or a few processes whose row groups fact_spans gave: one statement is enough
             return page(query, filter, plan, cursor, plan.floor());
         }
         // Newest first without a lower bound: look at the last hour, then 16x wider, until the page is full or
-        // the window covers the whole trail (facts arrive roughly in time order, so zone maps skip the rest).
+        // the window covers the whole trail (facts arrive roughly in time order, so zone maps skip the rest);
+        // also when many processes are selected (a pod's): measured at 100M events, 0.8 s in one statement
+        // for the newest 100 of a busy pod, 0.1 s in the last hour.
         long[] range = timeRange();
+        Long floor = plan.floor();
         if (range == null) {
-            return page(query, filter, plan, cursor, null);
+            return page(query, filter, plan, cursor, floor);
         }
+        long bottom = floor == null ? range[0] : Math.max(range[0], floor);
         long top = range[1] + 1;
         if (query.toNs() != null) {
             top = Math.min(top, query.toNs());
@@ -677,8 +681,8 @@ public final class DuckDbEventStore implements EventStore {
         }
         for (long width = 3_600_000_000_000L; ; width = width > Long.MAX_VALUE / 16 ? Long.MAX_VALUE : width * 16) {
             long lo = top - width;
-            if (lo <= range[0] || width == Long.MAX_VALUE || lo > top) {
-                return page(query, filter, plan, cursor, null);
+            if (lo <= bottom || width == Long.MAX_VALUE || lo > top) {
+                return page(query, filter, plan, cursor, floor);
             }
             EventPage p = page(query, filter, plan, cursor, lo);
             if (p.nextCursor() != null) {
@@ -706,7 +710,16 @@ public final class DuckDbEventStore implements EventStore {
                     }
                 }
                 if (k.size() > MAX_RESOLVED_KEYS) {
-                    return plan;
+                    // many processes (a pod's, a namespace's): keep the subqueries, but still skip the row groups
+                    // none of them is in (a pod that lived for a day of the week)
+                    StringBuilder many = new StringBuilder();
+                    for (SqlFragment each : plan.processSets()) {
+                        String cond = FactSpans.condition(c, each, "%rid");
+                        if (cond != null) {
+                            many.append(many.isEmpty() ? "" : " AND ").append(cond);
+                        }
+                    }
+                    return plan.withSpans(many.isEmpty() ? null : many.toString());
                 }
                 keys.add(k);
                 String cond = FactSpans.condition(c, k, "%rid");
