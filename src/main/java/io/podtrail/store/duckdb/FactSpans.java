@@ -62,15 +62,10 @@ final class FactSpans {
         if (pkeys.isEmpty()) {
             return "FALSE";
         }
-        return condition(c, new SqlFragment("SELECT unnest(?::BIGINT[])", List.of(pkeys)), column);
-    }
-
-    /** The same for the processes a subquery selects. */
-    static String condition(Connection c, SqlFragment pkeys, String column) throws SQLException {
         List<long[]> ranges = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT rid_from, rid_to FROM " + TABLE + " WHERE _pkey IN ("
-                + pkeys.sql() + ") ORDER BY rid_from")) {
-            DuckDbEventStore.bind(c, ps, pkeys.params());
+                + "SELECT unnest(?::BIGINT[])) ORDER BY rid_from")) {
+            ps.setObject(1, c.createArrayOf("BIGINT", pkeys.toArray()));
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
                     long from = r.getLong(1);

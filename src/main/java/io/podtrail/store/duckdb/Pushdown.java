@@ -59,11 +59,6 @@ final class Pushdown {
          * the facts positions those keys occupy ({@link FactSpans#condition}, on the placeholder {@code %rid}; null
          * when too scattered to help).
          */
-        /** With the facts positions of its process sets, which stay subqueries. */
-        Plan withSpans(String spans) {
-            return new Plan(otherHints, apiHints, factFilter, readsSessions, floor, processSets, null, spans);
-        }
-
         Plan resolve(List<List<Long>> keys, String spans) {
             StringBuilder sql = new StringBuilder(otherHints == SqlFragment.TRUE ? "" : otherHints.sql());
             List<Object> params = new ArrayList<>(otherHints.params());
