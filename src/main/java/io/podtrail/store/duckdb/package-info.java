@@ -82,8 +82,8 @@
  *     (DuckDB turns the semi-join into a filter inside the scan that reads only those rows), their dimension rows
  *     by key (cached: they never change) and their sessions by exec id or auditID.</li>
  * </ol>
- * Measured at 10M events: one session's 13 events 617 ms as one statement over the views, 53 ms this way; the
- * newest 100 of a pod 773 against 59 ms (docs/benchmarks.md). Newest-first pages without a lower bound search a
+ * Measured at 10M events: one session's 13 events 617 ms as one statement over the views, 57 ms this way; the
+ * newest 100 of a pod 773 against 34 ms (docs/benchmarks.md). Newest-first pages without a lower bound search a
  * widening time window (the last hour, then 16 times wider) since facts arrive roughly in time order.
  *
  * <h2>Idempotency and audit stages</h2>
