@@ -272,7 +272,8 @@ public final class IngestPipeline implements AutoCloseable {
 
         private void checkFailure() {
             if (failure != null) {
-                throw new io.podtrail.ingest.EventSink.Failed("storing failed: " + failure.getMessage(), failure);
+                throw new io.podtrail.ingest.EventSink.Failed("storing failed: " + failure.getMessage()
+                        + " (what was committed is kept; the same ingest run again stores only what is missing)", failure);
             }
         }
 
