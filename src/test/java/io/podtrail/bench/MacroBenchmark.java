@@ -250,10 +250,11 @@ public final class MacroBenchmark {
         static void start() {
             for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
                 ((javax.management.NotificationEmitter) gc).addNotificationListener((n, h) -> {
-                    if (n.getType().equals(com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)
-                            && com.sun.management.GarbageCollectionNotificationInfo.from((javax.management.openmbean.CompositeData) n.getUserData())
-                            .getGcAction().contains("major")) {
-                        var info = com.sun.management.GarbageCollectionNotificationInfo.from((javax.management.openmbean.CompositeData) n.getUserData());
+                    if (!n.getType().equals(com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                        return;
+                    }
+                    var info = com.sun.management.GarbageCollectionNotificationInfo.from((javax.management.openmbean.CompositeData) n.getUserData());
+                    if (info.getGcAction().contains("major")) {
                         long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream().mapToLong(java.lang.management.MemoryUsage::getUsed).sum();
                         MAX.accumulateAndGet(used, Math::max);
                     }
@@ -281,18 +282,8 @@ public final class MacroBenchmark {
      * question 2's processes and question 3's executions must be exactly the truth's; the run fails otherwise.
      */
     private static void verify(DuckDbEventStore store, Truth truth, String sessionId, long end) {
-        java.util.function.Function<String, List<io.podtrail.event.Event>> ask = filter -> {
-            List<io.podtrail.event.Event> out = new ArrayList<>();
-            String cursor = null;
-            do {
-                var page = store.query(new EventQuery(filter, null, null, 10_000, cursor));
-                out.addAll(page.events());
-                cursor = page.nextCursor();
-            } while (cursor != null);
-            return out;
-        };
         java.util.Set<String> q1 = new java.util.TreeSet<>();
-        for (var e : ask.apply("k8s.ns.name = billing and evt.type = connect and peer.known = false")) {
+        for (var e : events(store, "k8s.ns.name = billing and evt.type = connect and peer.known = false", null, null)) {
             if (e.time() >= end - DAY && e.time() < end) {
                 q1.add(e.getString(io.podtrail.event.Fields.PROC_EXEC_ID) + " " + e.getString(io.podtrail.event.Fields.FD_SIP) + ":"
                         + e.getLong(io.podtrail.event.Fields.FD_SPORT));
@@ -308,13 +299,13 @@ public final class MacroBenchmark {
         check("1. outbound billing -> unknown, 24 h (exec id, destination)", q1, t1);
         Truth.Session session = truth.sessions().get(0);
         java.util.Set<String> q2 = new java.util.TreeSet<>();
-        for (var e : ask.apply("session.id = \"" + sessionId + "\" and evt.type = execve")) {
+        for (var e : events(store, "session.id = \"" + sessionId + "\" and evt.type = execve", null, null)) {
             q2.add(e.getString(io.podtrail.event.Fields.PROC_EXEC_ID));
         }
         check("2. one session (its processes' exec ids)", q2,
                 session.processes().stream().map(Truth.Process::execId).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
         java.util.Set<String> q3 = new java.util.TreeSet<>();
-        for (var e : ask.apply("proc.name = tcpdump and evt.type = execve")) {
+        for (var e : events(store, "proc.name = tcpdump and evt.type = execve", null, null)) {
             q3.add(e.getString(io.podtrail.event.Fields.PROC_EXEC_ID));
         }
         check("3. every tcpdump (exec ids)", q3, truth.tcpdumpExecutions().stream().map(Truth.Tcpdump::execId)
@@ -336,14 +327,19 @@ public final class MacroBenchmark {
     }
 
     private static long all(DuckDbEventStore store, String filter, Long from, Long to) {
-        long n = 0;
+        return events(store, filter, from, to).size();
+    }
+
+    /** Every event of a filter, page by page as the API and the CLI read them. */
+    private static List<io.podtrail.event.Event> events(DuckDbEventStore store, String filter, Long from, Long to) {
+        List<io.podtrail.event.Event> out = new ArrayList<>();
         String cursor = null;
         do {
             var page = store.query(new EventQuery(filter, from, to, 10_000, cursor));
-            n += page.events().size();
+            out.addAll(page.events());
             cursor = page.nextCursor();
         } while (cursor != null);
-        return n;
+        return out;
     }
 
     /** The trail's events view, the columns the questions read, as CSV for PostgreSQL's COPY (not timed). */

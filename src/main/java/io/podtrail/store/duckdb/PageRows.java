@@ -75,7 +75,7 @@ final class PageRows {
         }
         Map<Long, Row> conts = dimension(c, containers, Schema.CONTAINERS, Schema.CKEY, "", CONTAINER_FIELDS, ckeys);
         Map<Long, Row> peerRows = dimension(c, peers, Schema.PEERS, Schema.NKEY, "", PEER_FIELDS, nkeys);
-        Map<String, Object[]> sessions = sessions(c, execIds);
+        Map<String, Object[]> sessions = sessions(c, execIds, false);
 
         Map<Long, Event> out = new HashMap<>();
         for (Map.Entry<Long, Row> en : facts.entrySet()) {
@@ -97,14 +97,7 @@ final class PageRows {
                         + text(n.values()[Fields.FD_SIP.index()]) + ":" + text(n.values()[Fields.FD_SPORT.index()]));
             }
             Object exec = p.values()[Fields.PROC_EXEC_ID.index()];
-            Object[] s = exec == null ? null : sessions.get(exec.toString());
-            if (s != null) {
-                copy(e, SESSION_FIELDS, s);
-                Object root = s[Fields.SESSION_ROOT_EXEC_ID.index()];
-                if (root != null) {
-                    e.set(Fields.SESSION_ROOT, root.equals(exec));
-                }
-            }
+            setSession(e, exec == null ? null : sessions.get(exec.toString()), exec);
             out.put(en.getKey(), e);
         }
         return out;
@@ -134,8 +127,8 @@ final class PageRows {
                 auditIds.add(v[Fields.KA_AUDITID.index()].toString());
             }
         }
-        Map<String, Object[]> byExec = sessions(c, execIds);
-        Map<String, Object[]> byId = sessionsById(c, auditIds);
+        Map<String, Object[]> byExec = sessions(c, execIds, false);
+        Map<String, Object[]> byId = sessions(c, auditIds, true);
         Map<Long, Event> out = new HashMap<>();
         for (Map.Entry<Long, Object[]> en : rows.entrySet()) {
             Object[] v = en.getValue();
@@ -148,31 +141,8 @@ final class PageRows {
             if (s == null && audit != null) {
                 s = byId.get(audit.toString());
             }
-            if (s != null) {
-                copy(e, SESSION_FIELDS, s);
-                Object root = s[Fields.SESSION_ROOT_EXEC_ID.index()];
-                if (root != null && exec != null) {
-                    e.set(Fields.SESSION_ROOT, root.equals(exec));
-                }
-            }
+            setSession(e, s, exec);
             out.put(en.getKey(), e);
-        }
-        return out;
-    }
-
-    private static Map<String, Object[]> sessionsById(Connection c, Set<String> ids) throws SQLException {
-        Map<String, Object[]> out = new HashMap<>();
-        if (ids.isEmpty()) {
-            return out;
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT session_id, " + columns(SESSION_FIELDS) + " FROM " + Schema.SESSIONS
-                + " WHERE session_id IN (SELECT unnest(?::VARCHAR[]))")) {
-            ps.setObject(1, c.createArrayOf("VARCHAR", ids.toArray()));
-            try (ResultSet r = ps.executeQuery()) {
-                while (r.next()) {
-                    out.put(r.getString(1), values(r, 2, SESSION_FIELDS));
-                }
-            }
         }
         return out;
     }
@@ -220,22 +190,36 @@ final class PageRows {
         return out;
     }
 
-    private static Map<String, Object[]> sessions(Connection c, Set<String> execIds) throws SQLException {
+    /** Session rows by exec id (through session_processes) or, with {@code byId}, by session id (an auditID). */
+    private static Map<String, Object[]> sessions(Connection c, Set<String> keys, boolean byId) throws SQLException {
         Map<String, Object[]> out = new HashMap<>();
-        if (execIds.isEmpty()) {
+        if (keys.isEmpty()) {
             return out;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT sp.exec_id, " + columns(SESSION_FIELDS).replaceAll("(^|, )", "$1s.")
-                + " FROM " + Schema.SESSION_PROCESSES + " sp JOIN " + Schema.SESSIONS + " s ON s.session_id = sp.session_id"
-                + " WHERE sp.exec_id IN (SELECT unnest(?::VARCHAR[]))")) {
-            ps.setObject(1, c.createArrayOf("VARCHAR", execIds.toArray()));
+        String from = byId ? "s.session_id FROM " + Schema.SESSIONS + " s"
+                : "sp.exec_id FROM " + Schema.SESSION_PROCESSES + " sp JOIN " + Schema.SESSIONS + " s ON s.session_id = sp.session_id";
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + columns(SESSION_FIELDS).replaceAll("(^|, )", "$1s.") + ", " + from
+                + " WHERE " + (byId ? "s.session_id" : "sp.exec_id") + " IN (SELECT unnest(?::VARCHAR[]))")) {
+            ps.setObject(1, c.createArrayOf("VARCHAR", keys.toArray()));
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
-                    out.put(r.getString(1), values(r, 2, SESSION_FIELDS));
+                    out.put(r.getString(SESSION_FIELDS.size() + 1), values(r, 1, SESSION_FIELDS));
                 }
             }
         }
         return out;
+    }
+
+    /** The session's fields on an event, and session.root as the views compute it (exec id = the root's). */
+    private static void setSession(Event e, Object[] s, Object exec) {
+        if (s == null) {
+            return;
+        }
+        copy(e, SESSION_FIELDS, s);
+        Object root = s[Fields.SESSION_ROOT_EXEC_ID.index()];
+        if (root != null && exec != null) {
+            e.set(Fields.SESSION_ROOT, root.equals(exec));
+        }
     }
 
     private static String columns(List<Field> fields) {

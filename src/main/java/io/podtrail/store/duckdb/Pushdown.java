@@ -42,16 +42,7 @@ final class Pushdown {
 
         /** The sensor side's key hints, AND-ed: the process sets as subqueries, or as resolved by {@link #resolve}. */
         SqlFragment hints() {
-            if (resolvedHints != null) {
-                return resolvedHints;
-            }
-            StringBuilder sql = new StringBuilder(otherHints == SqlFragment.TRUE ? "" : otherHints.sql());
-            List<Object> params = new ArrayList<>(otherHints.params());
-            for (SqlFragment set : processSets) {
-                sql.append(sql.isEmpty() ? "" : " AND ").append(PKEY_IN).append(set.sql()).append(')');
-                params.addAll(set.params());
-            }
-            return sql.isEmpty() ? SqlFragment.TRUE : new SqlFragment(sql.toString(), params);
+            return resolvedHints != null ? resolvedHints : withProcessSets(processSets);
         }
 
         /**
@@ -60,14 +51,19 @@ final class Pushdown {
          * when too scattered to help).
          */
         Plan resolve(List<List<Long>> keys, String spans) {
+            List<SqlFragment> sets = keys.stream().map(k -> new SqlFragment("SELECT unnest(?::BIGINT[])", List.<Object>of(k))).toList();
+            return new Plan(otherHints, apiHints, factFilter, readsSessions, floor, processSets, withProcessSets(sets), spans);
+        }
+
+        /** otherHints AND {@code _pkey IN (set)} for each set. */
+        private SqlFragment withProcessSets(List<SqlFragment> sets) {
             StringBuilder sql = new StringBuilder(otherHints == SqlFragment.TRUE ? "" : otherHints.sql());
             List<Object> params = new ArrayList<>(otherHints.params());
-            for (List<Long> k : keys) {
-                sql.append(sql.isEmpty() ? "" : " AND ").append(PKEY_IN).append("SELECT unnest(?::BIGINT[]))");
-                params.add(k);
+            for (SqlFragment set : sets) {
+                sql.append(sql.isEmpty() ? "" : " AND ").append(PKEY_IN).append(set.sql()).append(')');
+                params.addAll(set.params());
             }
-            return new Plan(otherHints, apiHints, factFilter, readsSessions, floor, processSets,
-                    sql.isEmpty() ? SqlFragment.TRUE : new SqlFragment(sql.toString(), params), spans);
+            return sql.isEmpty() ? SqlFragment.TRUE : new SqlFragment(sql.toString(), params);
         }
     }
 
