@@ -633,7 +633,7 @@ public final class DuckDbEventStore implements EventStore {
 
     private static final boolean TRACE = Boolean.getBoolean("podtrail.store.trace");
 
-    private static void trace(String what, long startNs) {
+    static void trace(String what, long startNs) {
         if (TRACE) {
             System.err.printf("[store] %s: %.1f ms%n", what, (System.nanoTime() - startNs) / 1e6);
         }
@@ -655,11 +655,11 @@ public final class DuckDbEventStore implements EventStore {
         SqlFragment filter = compiler.compile(query.filter());
         Pushdown.Plan plan = compiler != FilterCompiler.EMPTY_ONLY ? Pushdown.plan(query.filter(), this::sessionSpan) : Pushdown.Plan.NONE;
         long[] cursor = query.cursor() == null ? null : decodeCursor(query.cursor());
-        if (!plan.processSets().isEmpty()) {
+        if (!plan.keySets().isEmpty()) {
             plan = resolve(plan);
         }
-        if (query.fromNs() != null || plan.resolvedHints() != null) {
-            // bounded, or a few processes whose row groups fact_spans gave: one statement is enough
+        if (query.fromNs() != null || plan.anyResolved()) {
+            // bounded, or a few processes or peers whose row groups the spans gave: one pass is enough
             return page(query, filter, plan, cursor, plan.floor());
         }
         // Newest first without a lower bound: look at the last hour, then 16x wider, until the page is full or
@@ -691,31 +691,64 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
-    /** Most process keys a query resolves up front; past it the subqueries stay (binding a long key list costs more than the semi-join, and its rows are everywhere). */
+    /**
+     * Most keys a query resolves up front per process or peer set; past it the set stays a subquery (binding a long
+     * key list costs more than the semi-join, and its rows are everywhere). An instance setting so that tests can
+     * make every set "large".
+     */
     static final int MAX_RESOLVED_KEYS = 1024;
+    private int maxResolvedKeys = MAX_RESOLVED_KEYS;
 
-    /** The plan with its process sets resolved to keys, and the facts positions they occupy (see {@link FactSpans}). */
+    /** For tests: sets with more keys than this stay subqueries. */
+    void maxResolvedKeys(int n) {
+        this.maxResolvedKeys = n;
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong pagesFromCandidates = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many pages were found by checking large key sets on candidates (for tests). */
+    long pagesFromCandidates() {
+        return pagesFromCandidates.get();
+    }
+
+    /** The plan with its key sets resolved to keys where few, and the facts positions they occupy (see {@link FactSpans}). */
     private Pushdown.Plan resolve(Pushdown.Plan plan) {
+        long t0 = System.nanoTime();
+        try {
+            return resolveKeys(plan);
+        } finally {
+            trace("resolve key sets", t0);
+        }
+    }
+
+    private Pushdown.Plan resolveKeys(Pushdown.Plan plan) {
         return withConnection(c -> {
             List<List<Long>> keys = new ArrayList<>();
             StringBuilder spans = new StringBuilder();
-            for (SqlFragment set : plan.processSets()) {
-                List<Long> k = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT * FROM (" + set.sql() + ") LIMIT " + (MAX_RESOLVED_KEYS + 1))) {
-                    bind(c, ps, set.params());
+            for (Pushdown.KeySet set : plan.keySets()) {
+                // no DISTINCT (a blocking hash aggregate over a namespace's 400k processes: 15 ms): the sets' keys are
+                // unique (each dimension row has its own key); a duplicate would only make a set count as large
+                java.util.LinkedHashSet<Long> found = new java.util.LinkedHashSet<>();
+                int read = 0;
+                try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (" + set.sql().sql() + ") LIMIT " + (maxResolvedKeys + 1))) {
+                    bind(c, ps, set.sql().params());
                     try (ResultSet r = ps.executeQuery()) {
                         while (r.next()) {
-                            k.add(r.getLong(1));
+                            found.add(r.getLong(1));
+                            read++;
                         }
                     }
                 }
-                if (k.size() > MAX_RESOLVED_KEYS) {
+                List<Long> k = new ArrayList<>(found);
+                if (read > maxResolvedKeys) {
                     // many processes (a namespace's, a busy pod's): their spans cover most of the trail and cost more to
-                    // look up than they save (measured: question 1 at 10M, 34 -> 72 ms); the semi-join stays
-                    return plan;
+                    // look up than they save (measured: question 1 at 10M, 34 -> 72 ms); the semi-join stays, or the
+                    // set is checked on the few rows the other sets leave (see page)
+                    keys.add(null);
+                    continue;
                 }
                 keys.add(k);
-                String cond = FactSpans.condition(c, k, "%rid");
+                String cond = set.spans().condition(c, k, "%rid");
                 if (cond != null) {
                     spans.append(spans.isEmpty() ? "" : " AND ").append(cond);
                 }
@@ -725,6 +758,12 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     /**
+     * Most candidate facts a page reads to check its large key sets on them (see {@link #candidateKeys}); past it
+     * the page is found with those sets as semi-joins instead.
+     */
+    static final int MAX_CANDIDATES = 20_000;
+
+    /**
      * One page with an optional extra lower bound, in two phases within one transaction (so row positions hold):
      * first the page's keys (side, row position, time, id), each side sorted and cut on just the columns the
      * filter reads, then the page's rows fetched whole by position. A single statement would make DuckDB build
@@ -732,37 +771,36 @@ public final class DuckDbEventStore implements EventStore {
      * session's 600 events at 10M events).
      */
     private EventPage page(EventQuery query, SqlFragment filter, Pushdown.Plan plan, long[] cursor, Long lowerBound) {
-        List<Object> params = new ArrayList<>();
-        SqlFragment hints = plan.hints();
-        if (plan.spans() != null) {
-            hints = new SqlFragment(hints.sql() + " AND " + plan.spans().replace("%rid", plan.factFilter() != null ? "rowid" : Schema.RID),
-                    hints.params());
-        }
-        String sensor = plan.factFilter() != null
-                ? side(Schema.FACTS, "rowid", 0, query, plan.factFilter(), hints, cursor, lowerBound, params)
-                : side(Schema.SENSOR_EVENTS, Schema.RID, 0, query, filter, hints, cursor, lowerBound, params);
+        // a set too large to resolve (billing's 400k processes) next to one resolved (3 unknown destinations): find
+        // the facts of the small one, then check the large one on their few keys, instead of a semi-join whose build
+        // reads the whole dimension (measured: question 1 at 10M events, 30 of its 35 ms)
+        boolean candidates = plan.factFilter() != null && plan.anyResolved() && !plan.unresolved().isEmpty();
+        List<Object> sensorParams = new ArrayList<>();
+        String sensor = sensorSide(query, filter, plan, candidates, cursor, lowerBound, sensorParams);
+        List<Object> apiParams = new ArrayList<>();
         String api = plan.readsSessions()
-                ? side(Schema.API_EVENTS, Schema.RID, 1, query, filter, plan.apiHints(), cursor, lowerBound, params)
-                : side(Schema.WIDE, "rowid", 1, query, filter, SqlFragment.TRUE, cursor, lowerBound, params);
-        String keys = "SELECT _side, " + Schema.RID + " FROM ((" + sensor + ") UNION ALL (" + api
-                + ")) ORDER BY evt_time DESC, podtrail_id DESC LIMIT ?";
-        params.add((long) query.limit() + 1);
+                ? side(Schema.API_EVENTS, Schema.RID, 1, query, filter, plan.apiHints(), cursor, lowerBound, apiParams)
+                : side(Schema.WIDE, "rowid", 1, query, filter, SqlFragment.TRUE, cursor, lowerBound, apiParams);
+        long sessionGeneration = pageRows.sessionGeneration(); // before the transaction's snapshot
         return withConnection(c -> {
             c.setAutoCommit(false);
             try {
-                List<long[]> order = new ArrayList<>();
                 long t0 = System.nanoTime();
-                try (PreparedStatement ps = c.prepareStatement(keys)) {
-                    bind(c, ps, params);
-                    try (ResultSet r = ps.executeQuery()) {
-                        while (r.next()) {
-                            order.add(new long[] {r.getInt(1), r.getLong(2)});
-                        }
+                List<long[]> order = candidates ? candidateKeys(c, query, plan, sensor, sensorParams, api, apiParams) : null;
+                if (order == null) {
+                    List<Object> params = new ArrayList<>();
+                    String sensorSql = candidates ? sensorSide(query, filter, plan, false, cursor, lowerBound, params) : sensor;
+                    if (!candidates) {
+                        params.addAll(sensorParams);
                     }
+                    params.addAll(apiParams);
+                    params.add((long) query.limit() + 1);
+                    order = keys(c, "SELECT _side, " + Schema.RID + ", evt_time, podtrail_id FROM ((" + sensorSql + ") UNION ALL (" + api
+                            + ")) ORDER BY evt_time DESC, podtrail_id DESC LIMIT ?", params);
                 }
                 trace("page keys", t0);
                 long t1 = System.nanoTime();
-                List<Map<Long, Event>> rows = List.of(fetch(c, order, 0), fetch(c, order, 1));
+                List<Map<Long, Event>> rows = List.of(fetch(c, order, 0, sessionGeneration), fetch(c, order, 1, sessionGeneration));
                 trace("page rows", t1);
                 List<Event> out = new ArrayList<>(order.size());
                 for (long[] k : order) {
@@ -781,8 +819,101 @@ public final class DuckDbEventStore implements EventStore {
         });
     }
 
+    /**
+     * The sensor side's key statement: facts alone when the rest of the filter reads only their columns, else the
+     * sensor_events view; for {@code candidates}, without the large key sets, with the facts' own keys, and cut at
+     * {@link #MAX_CANDIDATES} + 1.
+     */
+    private String sensorSide(EventQuery query, SqlFragment filter, Pushdown.Plan plan, boolean candidates, long[] cursor, Long lowerBound,
+                              List<Object> params) {
+        SqlFragment hints = candidates ? plan.narrowHints() : plan.hints();
+        if (plan.spans() != null) {
+            hints = new SqlFragment(hints.sql() + " AND " + plan.spans().replace("%rid", plan.factFilter() != null ? "rowid" : Schema.RID),
+                    hints.params());
+        }
+        if (candidates) {
+            return side(Schema.FACTS, "rowid", ", " + Schema.PKEY + ", " + Schema.NKEY, 0, query, plan.factFilter(), hints, cursor, lowerBound,
+                    MAX_CANDIDATES + 1, params);
+        }
+        return plan.factFilter() != null
+                ? side(Schema.FACTS, "rowid", 0, query, plan.factFilter(), hints, cursor, lowerBound, params)
+                : side(Schema.SENSOR_EVENTS, Schema.RID, 0, query, filter, hints, cursor, lowerBound, params);
+    }
+
+    /** A page's keys (side, row position, time, id) in page order. */
+    private static List<long[]> keys(Connection c, String sql, List<Object> params) throws SQLException {
+        List<long[]> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(c, ps, params);
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    out.add(new long[] {r.getInt(1), r.getLong(2), r.getLong(3), r.getLong(4)});
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The page's keys found from candidates: the sensor facts the resolved sets and the facts' own conditions
+     * select, kept when their process and peer keys are in each large set (asked of the dimension for just those
+     * keys), merged in page order with the API side's. Null when there are more than {@link #MAX_CANDIDATES}.
+     */
+    private List<long[]> candidateKeys(Connection c, EventQuery query, Pushdown.Plan plan, String sensor, List<Object> sensorParams,
+                                       String api, List<Object> apiParams) throws SQLException {
+        List<long[]> found = new ArrayList<>(); // rowid, time, id, _pkey, _nkey
+        long t0 = System.nanoTime();
+        try (PreparedStatement ps = c.prepareStatement(sensor)) {
+            bind(c, ps, sensorParams);
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    found.add(new long[] {r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6)});
+                }
+            }
+        }
+        trace("page candidates (" + found.size() + ")", t0);
+        if (found.size() > MAX_CANDIDATES) {
+            return null;
+        }
+        for (Pushdown.KeySet set : plan.unresolved()) {
+            int column = set.spans() == FactSpans.PROCESSES ? 3 : 4;
+            java.util.TreeSet<Long> keys = new java.util.TreeSet<>();
+            for (long[] f : found) {
+                keys.add(f[column]);
+            }
+            if (keys.isEmpty()) {
+                break;
+            }
+            Set<Long> in = new HashSet<>();
+            // the bounds let the dimension's zone maps skip most of it (keys are assigned in insertion order)
+            try (PreparedStatement ps = c.prepareStatement("SELECT k FROM (" + set.sql().sql() + ") t(k) WHERE k BETWEEN " + keys.first()
+                    + " AND " + keys.last() + " AND k IN (SELECT unnest(?::BIGINT[]))")) {
+                List<Object> params = new ArrayList<>(set.sql().params());
+                params.add(new ArrayList<>(keys));
+                bind(c, ps, params);
+                try (ResultSet r = ps.executeQuery()) {
+                    while (r.next()) {
+                        in.add(r.getLong(1));
+                    }
+                }
+            }
+            found.removeIf(f -> !in.contains(f[column]));
+            trace("page candidates checked", t0);
+        }
+        List<long[]> out = new ArrayList<>();
+        for (long[] f : found) {
+            out.add(new long[] {0, f[0], f[1], f[2]});
+        }
+        List<Object> params = new ArrayList<>(apiParams);
+        out.addAll(keys(c, api, params));
+        pagesFromCandidates.incrementAndGet();
+        // page order: newest first, then the larger id (as the statements' ORDER BY)
+        out.sort((a, b) -> a[2] != b[2] ? Long.compare(b[2], a[2]) : Long.compare(b[3], a[3]));
+        return out.size() > query.limit() + 1 ? new ArrayList<>(out.subList(0, query.limit() + 1)) : out;
+    }
+
     /** The rows of one side of a page (0: facts, 1: wide_events), whole, by row position ({@link PageRows}). */
-    private Map<Long, Event> fetch(Connection c, List<long[]> order, int side) throws SQLException {
+    private Map<Long, Event> fetch(Connection c, List<long[]> order, int side, long sessionGeneration) throws SQLException {
         List<Long> ids = new ArrayList<>();
         for (long[] k : order) {
             if (k[0] == side) {
@@ -792,7 +923,7 @@ public final class DuckDbEventStore implements EventStore {
         if (ids.isEmpty()) {
             return Map.of();
         }
-        Map<Long, Event> out = side == 0 ? pageRows.read(c, ids) : pageRows.readWide(c, ids);
+        Map<Long, Event> out = side == 0 ? pageRows.read(c, ids, sessionGeneration) : pageRows.readWide(c, ids, sessionGeneration);
         if (out.size() != ids.size()) {
             throw new SQLException("a page's rows changed between finding and reading them (" + out.size() + " of " + ids.size() + ")");
         }
@@ -801,8 +932,14 @@ public final class DuckDbEventStore implements EventStore {
 
     private String side(String view, String rid, int sideNo, EventQuery query, SqlFragment filter, SqlFragment hints, long[] cursor,
                         Long lowerBound, List<Object> params) {
+        return side(view, rid, "", sideNo, query, filter, hints, cursor, lowerBound, query.limit() + 1, params);
+    }
+
+    /** One side's keys (side, row position, time, id, then {@code extra} columns), newest first, cut at {@code limit}. */
+    private String side(String view, String rid, String extra, int sideNo, EventQuery query, SqlFragment filter, SqlFragment hints,
+                        long[] cursor, Long lowerBound, int limit, List<Object> params) {
         StringBuilder sql = new StringBuilder("SELECT ").append(sideNo).append(" AS _side, ").append(rid).append(" AS ")
-                .append(Schema.RID).append(", evt_time, podtrail_id FROM ").append(view)
+                .append(Schema.RID).append(", evt_time, podtrail_id").append(extra).append(" FROM ").append(view)
                 .append(" WHERE (").append(filter.sql()).append(')');
         params.addAll(filter.params());
         if (hints != SqlFragment.TRUE) {
@@ -828,7 +965,7 @@ public final class DuckDbEventStore implements EventStore {
             params.add(cursor[1]);
         }
         sql.append(" ORDER BY evt_time DESC, podtrail_id DESC LIMIT ?");
-        params.add((long) query.limit() + 1);
+        params.add((long) limit);
         return sql.toString();
     }
 
@@ -837,6 +974,15 @@ public final class DuckDbEventStore implements EventStore {
      * when none, null when one has no start.
      */
     private long[] sessionSpan(SqlFragment where) {
+        long t0 = System.nanoTime();
+        try {
+            return sessionSpanOf(where);
+        } finally {
+            trace("session span", t0);
+        }
+    }
+
+    private long[] sessionSpanOf(SqlFragment where) {
         return withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*), count(session_start), min(session_start), "
                     + "max(coalesce(session_end, session_start)) FROM " + Schema.SESSIONS + " WHERE " + where.sql())) {
@@ -1214,6 +1360,8 @@ public final class DuckDbEventStore implements EventStore {
         } catch (SQLException e) {
             rollbackQuietly();
             throw new IllegalStateException("saving sessions failed: " + e.getMessage(), e);
+        } finally {
+            pageRows.sessionsChanged(); // after the commit: a page read since sees the new sessions
         }
     }
 

@@ -10,62 +10,85 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Where each process's facts are: {@code fact_spans(_pkey, rid_from, rid_to)}, one row per process key and
- * appended batch, the facts row positions that batch occupies. Facts are append-only (never deleted), so a
- * row's position is fixed; a batch's rows fill positions [count before, count after). A filter that selects
- * processes (by name, command line, pod, session) then reads only the row groups their batches occupy
+ * Where each process's (and each peer's) facts are: {@code fact_spans(_pkey, rid_from, rid_to)}, one row per
+ * process key and appended batch, the facts row positions that batch occupies; {@code peer_spans(_nkey, ...)}
+ * the same per peer key. Facts are append-only (never deleted), so a row's position is fixed; a batch's rows fill
+ * positions [count before, count after). A filter that selects processes (by name, command line, pod, session) or
+ * peers (a destination, unknown destinations) then reads only the row groups their batches occupy
  * ({@code rowid BETWEEN ...}, which DuckDB prunes by row group) instead of the key column of every row group:
- * a B-tree's job, at the granularity of a batch, for ~1-2 index rows per process.
+ * a B-tree's job, at the granularity of a batch, for ~1-2 index rows per process or peer and batch.
  */
 final class FactSpans {
 
-    static final String TABLE = "fact_spans";
-    static final String DDL = "CREATE TABLE IF NOT EXISTS " + TABLE + " (_pkey INTEGER NOT NULL, rid_from BIGINT NOT NULL, rid_to BIGINT NOT NULL)";
+    /** The spans of process keys. */
+    static final FactSpans PROCESSES = new FactSpans("fact_spans", Schema.PKEY);
+    /** The spans of peer keys (the fixed end of a connection). */
+    static final FactSpans PEERS = new FactSpans("peer_spans", Schema.NKEY);
+
+    final String table;
+    /** The facts column (and this table's) holding the key. */
+    final String key;
+
+    private FactSpans(String table, String key) {
+        this.table = table;
+        this.key = key;
+    }
+
+    String ddl() {
+        return "CREATE TABLE IF NOT EXISTS " + table + " (" + key + " INTEGER NOT NULL, rid_from BIGINT NOT NULL, rid_to BIGINT NOT NULL)";
+    }
     /** Past this many disjoint ranges the rowid condition costs more than the key scan it saves. */
     static final int MAX_RANGES = 64;
     /** Row group size of DuckDB: the granularity of the backfill for trails written before this table. */
     private static final long ROW_GROUP = 122_880;
 
-    private FactSpans() {
-    }
-
-    /** Records the positions the batch's facts will take (call in the append's transaction, before loading them). */
+    /**
+     * Records the positions the batch's facts will take, in both tables (call in the append's transaction, before
+     * loading them).
+     */
     static void append(Connection c, List<CsvStager.Row> factRows) throws SQLException {
         long first;
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM " + Schema.FACTS)) {
             r.next();
             first = r.getLong(1);
         }
-        TreeSet<Integer> keys = new TreeSet<>();
+        TreeSet<Integer> pkeys = new TreeSet<>();
+        TreeSet<Integer> nkeys = new TreeSet<>();
         for (CsvStager.Row row : factRows) {
-            keys.add(row.pkey());
+            pkeys.add(row.pkey());
+            nkeys.add(row.nkey());
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE + " SELECT unnest(?::INTEGER[]), ?, ?")) {
+        PROCESSES.insert(c, pkeys, first, first + factRows.size() - 1);
+        PEERS.insert(c, nkeys, first, first + factRows.size() - 1);
+    }
+
+    private void insert(Connection c, TreeSet<Integer> keys, long from, long to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " SELECT unnest(?::INTEGER[]), ?, ?")) {
             ps.setObject(1, c.createArrayOf("INTEGER", keys.toArray()));
-            ps.setLong(2, first);
-            ps.setLong(3, first + factRows.size() - 1);
+            ps.setLong(2, from);
+            ps.setLong(3, to);
             ps.executeUpdate();
         }
     }
 
     /** Builds the table from facts for a trail written before it existed (one pass; per row group). */
-    static void backfill(Statement s) throws SQLException {
-        s.execute("INSERT INTO " + TABLE + " SELECT _pkey, (rowid // " + ROW_GROUP + ") * " + ROW_GROUP + ", (rowid // " + ROW_GROUP
+    void backfill(Statement s) throws SQLException {
+        s.execute("INSERT INTO " + table + " SELECT " + key + ", (rowid // " + ROW_GROUP + ") * " + ROW_GROUP + ", (rowid // " + ROW_GROUP
                 + ") * " + ROW_GROUP + " + " + (ROW_GROUP - 1) + " FROM " + Schema.FACTS + " GROUP BY ALL");
     }
 
     /**
-     * The facts positions of these processes, as a condition on {@code column} (rowid, or the view's _rid): null
+     * The facts positions of these keys, as a condition on {@code column} (rowid, or the view's _rid): null
      * when the spans are too scattered to help.
      */
-    static String condition(Connection c, List<Long> pkeys, String column) throws SQLException {
-        if (pkeys.isEmpty()) {
+    String condition(Connection c, List<Long> keys, String column) throws SQLException {
+        if (keys.isEmpty()) {
             return "FALSE";
         }
         List<long[]> ranges = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT rid_from, rid_to FROM " + TABLE + " WHERE _pkey IN ("
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT rid_from, rid_to FROM " + table + " WHERE " + key + " IN ("
                 + "SELECT unnest(?::BIGINT[])) ORDER BY rid_from")) {
-            ps.setObject(1, c.createArrayOf("BIGINT", pkeys.toArray()));
+            ps.setObject(1, c.createArrayOf("BIGINT", keys.toArray()));
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
                     long from = r.getLong(1);

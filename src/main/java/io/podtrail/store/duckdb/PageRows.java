@@ -25,7 +25,8 @@ import java.util.Set;
  * does; API-side events: the wide_events rows and their session (by exec id, else by auditID) as
  * {@code api_events} does. Why not the views: DuckDB plans and runs their joins for every page, 15-50 ms for a
  * dozen rows at 10M events, where these small lookups take a few ms. Dimension rows are content-addressed and
- * never change, so they are cached (bounded); sessions change (late attribution) and are always read.
+ * never change, so they are cached (bounded); sessions change (late attribution), so their cache is emptied whenever
+ * the store writes them.
  */
 final class PageRows {
 
@@ -45,8 +46,9 @@ final class PageRows {
     }
 
     /** The events at these facts row positions, by position. */
-    Map<Long, Event> read(Connection c, Collection<Long> rids) throws SQLException {
+    Map<Long, Event> read(Connection c, Collection<Long> rids, long sessionGeneration) throws SQLException {
         Map<Long, Row> facts = new HashMap<>();
+        long t0 = System.nanoTime();
         try (PreparedStatement ps = c.prepareStatement("SELECT rowid, " + columns(FACT_FIELDS) + ", " + Schema.PKEY + ", " + Schema.NKEY
                 + ", " + Schema.FD_NAME_CONN + " FROM " + Schema.FACTS + " WHERE rowid IN (SELECT unnest(?::BIGINT[]))")) {
             ps.setObject(1, c.createArrayOf("BIGINT", rids.toArray()));
@@ -57,6 +59,7 @@ final class PageRows {
                 }
             }
         }
+        DuckDbEventStore.trace("rows: facts", t0);
         Set<Long> pkeys = new LinkedHashSet<>();
         Set<Long> nkeys = new LinkedHashSet<>();
         for (Row f : facts.values()) {
@@ -75,7 +78,7 @@ final class PageRows {
         }
         Map<Long, Row> conts = dimension(c, containers, Schema.CONTAINERS, Schema.CKEY, "", CONTAINER_FIELDS, ckeys);
         Map<Long, Row> peerRows = dimension(c, peers, Schema.PEERS, Schema.NKEY, "", PEER_FIELDS, nkeys);
-        Map<String, Object[]> sessions = sessions(c, execIds, false);
+        Map<String, Object[]> sessions = sessions(c, execIds, false, sessionGeneration);
 
         Map<Long, Event> out = new HashMap<>();
         for (Map.Entry<Long, Row> en : facts.entrySet()) {
@@ -106,7 +109,7 @@ final class PageRows {
     private static final List<Field> WIDE_FIELDS = Fields.stored().stream().filter(f -> !Schema.isSession(f)).toList();
 
     /** The events at these wide_events row positions, by position. */
-    Map<Long, Event> readWide(Connection c, Collection<Long> rids) throws SQLException {
+    Map<Long, Event> readWide(Connection c, Collection<Long> rids, long sessionGeneration) throws SQLException {
         Map<Long, Object[]> rows = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT rowid, " + columns(WIDE_FIELDS) + " FROM " + Schema.WIDE
                 + " WHERE rowid IN (SELECT unnest(?::BIGINT[]))")) {
@@ -127,8 +130,8 @@ final class PageRows {
                 auditIds.add(v[Fields.KA_AUDITID.index()].toString());
             }
         }
-        Map<String, Object[]> byExec = sessions(c, execIds, false);
-        Map<String, Object[]> byId = sessions(c, auditIds, true);
+        Map<String, Object[]> byExec = sessions(c, execIds, false, sessionGeneration);
+        Map<String, Object[]> byId = sessions(c, auditIds, true, sessionGeneration);
         Map<Long, Event> out = new HashMap<>();
         for (Map.Entry<Long, Object[]> en : rows.entrySet()) {
             Object[] v = en.getValue();
@@ -175,6 +178,7 @@ final class PageRows {
         if (missing.isEmpty()) {
             return out;
         }
+        long t0 = System.nanoTime();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + key + extra + ", " + columns(fields) + " FROM " + table + " WHERE "
                 + key + " IN (SELECT unnest(?::BIGINT[]))")) {
             ps.setObject(1, c.createArrayOf("BIGINT", missing.toArray()));
@@ -187,27 +191,108 @@ final class PageRows {
                 }
             }
         }
+        DuckDbEventStore.trace("rows: " + table + " (" + missing.size() + " missed)", t0);
         return out;
     }
 
-    /** Session rows by exec id (through session_processes) or, with {@code byId}, by session id (an auditID). */
-    private static Map<String, Object[]> sessions(Connection c, Set<String> keys, boolean byId) throws SQLException {
+    /**
+     * Session rows by exec id (through session_processes) or, with {@code byId}, by session id (an auditID), through
+     * a cache of both answers (a session or none: most processes have none). Sessions change only by
+     * {@link #sessionsChanged}, which the store calls after each attribution commits; {@code generation} is
+     * {@link #sessionGeneration} taken before the reading transaction's first statement, so an answer read from a
+     * snapshot older than a change is not cached. Measured at 10M events: the statement cost 3-4 ms of every page.
+     */
+    private Map<String, Object[]> sessions(Connection c, Set<String> keys, boolean byId, long generation) throws SQLException {
         Map<String, Object[]> out = new HashMap<>();
-        if (keys.isEmpty()) {
+        List<String> missing = new ArrayList<>();
+        for (String k : keys) {
+            Object[] s = sessionCache.get(byId, k);
+            if (s == null) {
+                missing.add(k);
+            } else if (s != NO_SESSION) {
+                out.put(k, s);
+            }
+        }
+        if (missing.isEmpty()) {
             return out;
         }
+        long t0 = System.nanoTime();
         String from = byId ? "s.session_id FROM " + Schema.SESSIONS + " s"
                 : "sp.exec_id FROM " + Schema.SESSION_PROCESSES + " sp JOIN " + Schema.SESSIONS + " s ON s.session_id = sp.session_id";
+        Map<String, Object[]> found = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + columns(SESSION_FIELDS).replaceAll("(^|, )", "$1s.") + ", " + from
                 + " WHERE " + (byId ? "s.session_id" : "sp.exec_id") + " IN (SELECT unnest(?::VARCHAR[]))")) {
-            ps.setObject(1, c.createArrayOf("VARCHAR", keys.toArray()));
+            ps.setObject(1, c.createArrayOf("VARCHAR", missing.toArray()));
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
-                    out.put(r.getString(SESSION_FIELDS.size() + 1), values(r, 1, SESSION_FIELDS));
+                    found.put(r.getString(SESSION_FIELDS.size() + 1), values(r, 1, SESSION_FIELDS));
                 }
             }
         }
+        for (String k : missing) {
+            Object[] s = found.get(k);
+            sessionCache.put(generation, byId, k, s == null ? NO_SESSION : s);
+        }
+        out.putAll(found);
+        DuckDbEventStore.trace("rows: sessions by " + (byId ? "id" : "exec id") + " (" + missing.size() + " missed)", t0);
         return out;
+    }
+
+    /** The session tables' generation now: take it before a read transaction begins. */
+    long sessionGeneration() {
+        return sessionCache.generation();
+    }
+
+    /** Forgets every cached session answer (after sessions or their processes changed). */
+    void sessionsChanged() {
+        sessionCache.invalidate();
+    }
+
+    private static final Object[] NO_SESSION = new Object[0];
+    private final SessionCache sessionCache = new SessionCache(65_536);
+
+    /** Cached session answers by exec id and by session id, valid for one generation of the session tables. */
+    private static final class SessionCache {
+        private final int capacity;
+        private final Map<String, Object[]> byExec;
+        private final Map<String, Object[]> byId;
+        private long generation;
+
+        SessionCache(int capacity) {
+            this.capacity = capacity;
+            this.byExec = lru();
+            this.byId = lru();
+        }
+
+        private Map<String, Object[]> lru() {
+            return new LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Object[]> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        synchronized long generation() {
+            return generation;
+        }
+
+        synchronized Object[] get(boolean id, String key) {
+            return (id ? byId : byExec).get(key);
+        }
+
+        /** Caches an answer read in {@code readIn}, unless the sessions changed since. */
+        synchronized void put(long readIn, boolean id, String key, Object[] session) {
+            if (readIn == generation) {
+                (id ? byId : byExec).put(key, session);
+            }
+        }
+
+        synchronized void invalidate() {
+            generation++;
+            byExec.clear();
+            byId.clear();
+        }
     }
 
     /** The session's fields on an event, and session.root as the views compute it (exec id = the root's). */

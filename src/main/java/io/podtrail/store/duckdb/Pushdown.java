@@ -34,37 +34,78 @@ final class Pushdown {
      * How the keys of a page are found. {@code factFilter}, when not null, is the filter minus the conjuncts the
      * hints decide exactly, over facts' own columns: the sensor side is then found in facts alone, without joining
      * any dimension (measured at 10M events: 25-40 ms less per statement). {@code readsSessions}: the API side needs
-     * the session join (else it reads wide_events directly).
+     * the session join (else it reads wide_events directly). {@code keySets}: the conjuncts that select processes or
+     * peers, as subqueries of their keys; {@code resolved}, once {@link #resolve} ran, what they came to.
      */
     record Plan(SqlFragment otherHints, SqlFragment apiHints, SqlFragment factFilter, boolean readsSessions, Long floor,
-                List<SqlFragment> processSets, SqlFragment resolvedHints, String spans) {
-        static final Plan NONE = new Plan(SqlFragment.TRUE, SqlFragment.TRUE, null, true, null, List.of(), null, null);
+                List<KeySet> keySets, Resolved resolved) {
+        static final Plan NONE = new Plan(SqlFragment.TRUE, SqlFragment.TRUE, null, true, null, List.of(), null);
 
-        /** The sensor side's key hints, AND-ed: the process sets as subqueries, or as resolved by {@link #resolve}. */
+        /** The sensor side's key hints, AND-ed: each key set as its keys when resolved, else as its subquery. */
         SqlFragment hints() {
-            return resolvedHints != null ? resolvedHints : withProcessSets(processSets);
+            return withKeySets(true);
+        }
+
+        /** The hints without the key sets too large to resolve (the rest narrows the page; those are checked after). */
+        SqlFragment narrowHints() {
+            return withKeySets(false);
+        }
+
+        /** The key sets too large to resolve, in order. */
+        List<KeySet> unresolved() {
+            if (resolved == null) {
+                return keySets;
+            }
+            List<KeySet> out = new ArrayList<>();
+            for (int i = 0; i < keySets.size(); i++) {
+                if (resolved.keys().get(i) == null) {
+                    out.add(keySets.get(i));
+                }
+            }
+            return out;
+        }
+
+        /** Whether at least one key set was resolved to its keys. */
+        boolean anyResolved() {
+            return resolved != null && resolved.keys().stream().anyMatch(java.util.Objects::nonNull);
+        }
+
+        /** The facts positions of the resolved key sets (on the placeholder {@code %rid}), or null. */
+        String spans() {
+            return resolved == null ? null : resolved.spans();
         }
 
         /**
-         * With each process set replaced by its keys (found once, not again by every statement of the query) and
-         * the facts positions those keys occupy ({@link FactSpans#condition}, on the placeholder {@code %rid}; null
+         * With the key sets found (each set's keys, or null where there were too many to list) and the facts
+         * positions the listed keys occupy ({@link FactSpans#condition}, on the placeholder {@code %rid}; null
          * when too scattered to help).
          */
         Plan resolve(List<List<Long>> keys, String spans) {
-            List<SqlFragment> sets = keys.stream().map(k -> new SqlFragment("SELECT unnest(?::BIGINT[])", List.<Object>of(k))).toList();
-            return new Plan(otherHints, apiHints, factFilter, readsSessions, floor, processSets, withProcessSets(sets), spans);
+            return new Plan(otherHints, apiHints, factFilter, readsSessions, floor, keySets, new Resolved(keys, spans));
         }
 
-        /** otherHints AND {@code _pkey IN (set)} for each set. */
-        private SqlFragment withProcessSets(List<SqlFragment> sets) {
+        private SqlFragment withKeySets(boolean unresolvedToo) {
             StringBuilder sql = new StringBuilder(otherHints == SqlFragment.TRUE ? "" : otherHints.sql());
             List<Object> params = new ArrayList<>(otherHints.params());
-            for (SqlFragment set : sets) {
-                sql.append(sql.isEmpty() ? "" : " AND ").append(PKEY_IN).append(set.sql()).append(')');
+            for (int i = 0; i < keySets.size(); i++) {
+                List<Long> keys = resolved == null ? null : resolved.keys().get(i);
+                if (keys == null && !unresolvedToo) {
+                    continue;
+                }
+                SqlFragment set = keys == null ? keySets.get(i).sql() : new SqlFragment("SELECT unnest(?::BIGINT[])", List.<Object>of(keys));
+                sql.append(sql.isEmpty() ? "" : " AND ").append(keySets.get(i).spans().key).append(" IN (").append(set.sql()).append(')');
                 params.addAll(set.params());
             }
             return sql.isEmpty() ? SqlFragment.TRUE : new SqlFragment(sql.toString(), params);
         }
+    }
+
+    /** A conjunct that selects processes (facts' _pkey) or peers (_nkey): the subquery of the keys it selects. */
+    record KeySet(FactSpans spans, SqlFragment sql) {
+    }
+
+    /** What the key sets came to: per set its keys, or null when too many to list; the listed keys' facts positions. */
+    record Resolved(List<List<Long>> keys, String spans) {
     }
 
     /**
@@ -85,7 +126,7 @@ final class Pushdown {
      */
     static Plan plan(String filterText, java.util.function.Function<SqlFragment, long[]> sessionSpan) {
         if (filterText == null || filterText.isBlank()) {
-            return new Plan(SqlFragment.TRUE, SqlFragment.TRUE, SqlFragment.TRUE, false, null, List.of(), null, null);
+            return new Plan(SqlFragment.TRUE, SqlFragment.TRUE, SqlFragment.TRUE, false, null, List.of(), null);
         }
         Condition c;
         try {
@@ -132,10 +173,10 @@ final class Pushdown {
                 span = new long[] {satAdd(span[0], -SESSION_FLOOR_MARGIN_NS), satAdd(span[1], SESSION_FLOOR_MARGIN_NS)};
             }
         }
-        List<SqlFragment> processSets = new ArrayList<>();
-        SqlFragment hints = hints(conjuncts, false, span, processSets);
+        List<KeySet> keySets = new ArrayList<>();
+        SqlFragment hints = hints(conjuncts, false, span, keySets);
         return new Plan(hints, hints(conjuncts, true, span, new ArrayList<>()), factFilter, sessions, span == null ? null : span[0],
-                processSets, null, null);
+                keySets, null);
     }
 
     private static long satAdd(long a, long b) {
@@ -148,7 +189,7 @@ final class Pushdown {
      * wide_events, whose own columns need no hint) where a session conjunct restricts the requests to those of
      * matching sessions, by auditID or by process. AND-ed; TRUE for none.
      */
-    private static SqlFragment hints(List<Condition> conjuncts, boolean api, long[] span, List<SqlFragment> processSets) {
+    private static SqlFragment hints(List<Condition> conjuncts, boolean api, long[] span, List<KeySet> keySets) {
         StringBuilder sql = new StringBuilder();
         List<Object> params = new ArrayList<>();
         for (Condition term : conjuncts) {
@@ -169,17 +210,24 @@ final class Pushdown {
             for (int i = 0, n = count(hint, "%s"); i < n; i++) {
                 hintParams.addAll(f.params());
             }
-            if (!api && filled.startsWith(PKEY_IN) && filled.endsWith(")")) {
-                processSets.add(new SqlFragment(filled.substring(PKEY_IN.length(), filled.length() - 1), hintParams));
-                continue;
+            if (!api) {
+                for (FactSpans kind : List.of(FactSpans.PROCESSES, FactSpans.PEERS)) {
+                    String prefix = kind.key + " IN (";
+                    if (filled.startsWith(prefix) && filled.endsWith(")")) {
+                        keySets.add(new KeySet(kind, new SqlFragment(filled.substring(prefix.length(), filled.length() - 1), hintParams)));
+                        filled = null;
+                        break;
+                    }
+                }
+                if (filled == null) {
+                    continue;
+                }
             }
             sql.append(sql.isEmpty() ? "" : " AND ").append(filled);
             params.addAll(hintParams);
         }
         return sql.isEmpty() ? SqlFragment.TRUE : new SqlFragment(sql.toString(), params);
     }
-
-    private static final String PKEY_IN = "_pkey IN (";
 
     /** Where a session hint restricts processes to those started from the floor on (a long literal, not a parameter). */
     private static final String FLOOR = "%floor";

@@ -238,11 +238,12 @@ final class Schema {
             createOrExtend(s, CONTAINERS, containerColumns());
             createOrExtend(s, PROCESSES, processColumns());
             createOrExtend(s, PEERS, peerColumns());
-            boolean spansExisted = tableExists(s, FactSpans.TABLE);
             createOrExtend(s, FACTS, factColumns());
-            s.execute(FactSpans.DDL);
-            if (!spansExisted) {
-                FactSpans.backfill(s); // a trail written before the table existed (nothing to do for a new one)
+            for (FactSpans spans : List.of(FactSpans.PROCESSES, FactSpans.PEERS)) {
+                if (!tableExists(s, spans.table)) {
+                    s.execute(spans.ddl());
+                    spans.backfill(s); // a trail written before the table existed (nothing to do for a new one)
+                }
             }
             createOrExtend(s, WIDE, wideColumns());
             createOrExtend(s, SESSIONS, sessionColumns(), Fields.SESSION_ID.column());

@@ -13,11 +13,13 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** fact_spans covers every fact's position under its process key, when appended and when backfilled. */
+/** fact_spans and peer_spans cover every fact's position under its process and peer key, when appended and when backfilled. */
 class FactSpansTest {
 
     private static final String UNCOVERED = "SELECT count(*) FROM facts f WHERE NOT EXISTS (SELECT 1 FROM fact_spans s "
             + "WHERE s._pkey = f._pkey AND f.rowid BETWEEN s.rid_from AND s.rid_to)";
+    private static final String PEERS_UNCOVERED = "SELECT count(*) FROM facts f WHERE NOT EXISTS (SELECT 1 FROM peer_spans s "
+            + "WHERE s._nkey = f._nkey AND f.rowid BETWEEN s.rid_from AND s.rid_to)";
 
     @Test
     void everyFactIsInASpanOfItsProcessAndQueriesUseThem(@TempDir Path dir) throws Exception {
@@ -27,41 +29,44 @@ class FactSpansTest {
                 List<Event> events = new ArrayList<>();
                 for (int i = 0; i < 500; i++, id++) {
                     // some processes in every batch, some in one only
-                    events.add(TestEvents.exec(id, TestEvents.T0 + id * 1_000_000L, i % 5 == 0 ? "common " + (i % 7) : "once " + id));
+                    Event e = TestEvents.exec(id, TestEvents.T0 + id * 1_000_000L, i % 5 == 0 ? "common " + (i % 7) : "once " + id);
+                    if (i % 3 == 0) {
+                        e.set(io.podtrail.event.Fields.FD_SIP, "10.96.0." + (i % 11)).set(io.podtrail.event.Fields.FD_SPORT, 443L);
+                    }
+                    events.add(e);
                 }
                 store.append(events);
             }
             assertThat(count(store, UNCOVERED)).isZero();
+            assertThat(count(store, PEERS_UNCOVERED)).isZero();
             assertThat(count(store, "SELECT count(*) FROM fact_spans")).isBetween(1L, 2000L);
+            assertThat(count(store, "SELECT count(*) FROM peer_spans")).as("12 peers in 4 batches").isBetween(4L, 48L);
             // a process seen in one batch only: its query reads that batch's positions, and finds exactly its event
             assertThat(store.query(new EventQuery("proc.cmdline = \"once 777\"", null, null, 10, null)).events())
                     .singleElement().extracting(Event::id).isEqualTo(777L);
             assertThat(store.query(new EventQuery("proc.cmdline = \"common 3\"", null, null, 1000, null)).events())
-                    .hasSize(4 * commonPerBatch(3));
+                    .hasSize(4 * perBatch(i -> i % 5 == 0 && i % 7 == 3));
             assertThat(store.query(new EventQuery("proc.cmdline = nothing", null, null, 10, null)).events()).isEmpty();
             store.withConnection(c -> {
                 try (Statement s = c.createStatement()) {
                     s.execute("DROP TABLE fact_spans");
+                    s.execute("DROP TABLE peer_spans");
                 }
                 return null;
             });
         }
-        // a trail written before the table existed: rebuilt from facts on open
+        // a trail written before the tables existed: rebuilt from facts on open
         try (DuckDbEventStore store = DuckDbEventStore.open(dir, DuckDbFilterSql.TEXT_COMPILER)) {
             assertThat(count(store, UNCOVERED)).isZero();
+            assertThat(count(store, PEERS_UNCOVERED)).isZero();
+            assertThat(store.query(new EventQuery("fd.sip = 10.96.0.3", null, null, 1000, null)).events()).hasSize(4 * perBatch(i -> i % 3 == 0 && i % 11 == 3));
             assertThat(store.query(new EventQuery("proc.cmdline = \"once 777\"", null, null, 10, null)).events()).hasSize(1);
         }
     }
 
-    /** Events of a batch whose cmdline is "common k": i % 5 == 0 and i % 7 == k among i in [0, 500). */
-    private static int commonPerBatch(int k) {
-        int n = 0;
-        for (int i = 0; i < 500; i++) {
-            if (i % 5 == 0 && i % 7 == k) {
-                n++;
-            }
-        }
-        return n;
+    /** Events i in [0, 500) of a batch that meet {@code p}. */
+    private static int perBatch(java.util.function.IntPredicate p) {
+        return (int) java.util.stream.IntStream.range(0, 500).filter(p).count();
     }
 
     private static long count(DuckDbEventStore store, String sql) {

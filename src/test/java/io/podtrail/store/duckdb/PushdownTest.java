@@ -35,6 +35,20 @@ class PushdownTest {
     }
 
     @Test
+    void processAndPeerConjunctsBecomeKeySetsThatResolveSeparately() {
+        Pushdown.Plan p = Pushdown.plan("k8s.ns.name = billing and peer.known = false and evt.type = connect", NO_LOOKUP);
+        assertThat(p.keySets()).extracting(Pushdown.KeySet::spans).containsExactly(FactSpans.PROCESSES, FactSpans.PEERS);
+        assertThat(p.keySets().get(1).sql().sql()).startsWith("SELECT _nkey FROM peers WHERE");
+        // the namespace's processes too many to list, the unknown destinations three
+        Pushdown.Plan r = p.resolve(java.util.Arrays.asList(null, List.of(161L, 183L, 184L)), "(%rid BETWEEN 0 AND 9)");
+        assertThat(r.unresolved()).extracting(Pushdown.KeySet::spans).containsExactly(FactSpans.PROCESSES);
+        assertThat(r.anyResolved()).isTrue();
+        assertThat(r.narrowHints().sql()).isEqualTo("_nkey IN (SELECT unnest(?::BIGINT[]))");
+        assertThat(r.hints().sql()).startsWith("_pkey IN (SELECT _pkey FROM processes").endsWith("_nkey IN (SELECT unnest(?::BIGINT[]))");
+        assertThat(r.hints().params()).containsExactly("billing", List.of(161L, 183L, 184L));
+    }
+
+    @Test
     void aConjunctOverTwoDimensionsNeedsTheView() {
         Pushdown.Plan p = Pushdown.plan("proc.name = sh or k8s.pod.name = web-1", NO_LOOKUP);
         assertThat(p.hints()).isEqualTo(SqlFragment.TRUE);

@@ -34,6 +34,20 @@ class StoreQueryDifferentialTest {
 
     @Test
     void plannedQueriesAgreeWithTheEvaluator(@TempDir Path dir) {
+        check(dir, 1, DuckDbEventStore.MAX_RESOLVED_KEYS);
+    }
+
+    /**
+     * The same over a trail appended in several batches (so the spans of processes and peers differ) where any key
+     * set of more than two keys counts as large: pages mix resolved sets, their spans, and large sets checked on
+     * the candidates the others leave, or as semi-joins when there are too many.
+     */
+    @Test
+    void plannedQueriesAgreeWithTheEvaluatorWhenKeySetsAreLarge(@TempDir Path dir) {
+        check(dir, 7, 2);
+    }
+
+    private static void check(Path dir, int batches, int maxResolvedKeys) {
         Random rnd = new Random(Long.getLong("podtrail.diff.seed", SEED));
         List<Event> events = new ArrayList<>();
         for (int i = 0; i < EVENTS; i++) {
@@ -55,7 +69,10 @@ class StoreQueryDifferentialTest {
             events.add(e);
         }
         try (DuckDbEventStore store = DuckDbEventStore.open(dir, DuckDbFilterSql.TEXT_COMPILER)) {
-            store.append(events);
+            store.maxResolvedKeys(maxResolvedKeys);
+            for (int b = 0; b < batches; b++) {
+                store.append(events.subList(b * EVENTS / batches, (b + 1) * EVENTS / batches));
+            }
             List<Event> stored = all(store, "");
             assertThat(stored).hasSize(EVENTS);
             List<Event> byId = new ArrayList<>(stored);
@@ -69,7 +86,11 @@ class StoreQueryDifferentialTest {
             }
             int nonTrivial = 0;
             for (int i = 0; i < FILTERS; i++) {
-                String text = DuckDbFilterSqlDifferentialTest.expr(rnd, 0);
+                // every third a conjunction of plain checks: conjuncts over different dimensions next to facts' own
+                String text = i % 3 == 2
+                        ? DuckDbFilterSqlDifferentialTest.expr(rnd, 3) + " and " + DuckDbFilterSqlDifferentialTest.expr(rnd, 3) + " and "
+                                + DuckDbFilterSqlDifferentialTest.expr(rnd, 3)
+                        : DuckDbFilterSqlDifferentialTest.expr(rnd, 0);
                 java.util.function.Predicate<Event> eval;
                 try {
                     eval = FilterEvaluator.of(Filter.compile(text));
@@ -84,6 +105,9 @@ class StoreQueryDifferentialTest {
                 }
             }
             assertThat(nonTrivial).as("filters that split the events").isGreaterThan(FILTERS / 4);
+            if (maxResolvedKeys < DuckDbEventStore.MAX_RESOLVED_KEYS) {
+                assertThat(store.pagesFromCandidates()).as("pages whose large key sets were checked on candidates").isPositive();
+            }
         }
     }
 

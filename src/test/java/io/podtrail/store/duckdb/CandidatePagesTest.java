@@ -1,0 +1,97 @@
+package io.podtrail.store.duckdb;
+
+import io.podtrail.event.Event;
+import io.podtrail.event.EventKind;
+import io.podtrail.event.Fields;
+import io.podtrail.query.EventQuery;
+import io.podtrail.query.Filter;
+import io.podtrail.query.FilterEvaluator;
+import io.podtrail.store.EventStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A filter that names a large set of processes (a namespace's) next to a small one (a command, a destination):
+ * the page is found from the small set's facts, and the large set is checked on just their keys. The answers
+ * must be exactly the evaluator's, page after page, whichever set is large.
+ */
+class CandidatePagesTest {
+
+    private static final String RARE_DESTINATION = "203.0.113.9";
+
+    @Test
+    void largeSetsCheckedOnTheCandidatesOfSmallOnes(@TempDir Path dir) throws Exception {
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 1800; i++) {
+            events.add(event(i));
+        }
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir, DuckDbFilterSql.TEXT_COMPILER)) {
+            store.maxResolvedKeys(8); // a namespace has ~200 processes, curl 3 (one per namespace), a destination 1
+            for (int b = 0; b < 6; b++) {
+                store.append(events.subList(b * 300, (b + 1) * 300));
+            }
+            List<Event> stored = page(store, "", 500);
+            assertThat(stored).hasSize(events.size());
+            for (String filter : List.of(
+                    "k8s.ns.name = ns1 and proc.name = curl",
+                    "k8s.ns.name = ns1 and proc.name = curl and evt.type = connect",
+                    "k8s.ns.name = ns1 and fd.sip = " + RARE_DESTINATION,
+                    "k8s.ns.name in (ns0, ns2) and fd.sip = " + RARE_DESTINATION + " and evt.type = connect",
+                    "proc.cmdline startswith worker and fd.sip = " + RARE_DESTINATION,
+                    "k8s.ns.name = ns2 and proc.name = curl and fd.sport = 443")) {
+                long before = store.pagesFromCandidates();
+                List<Long> expected = stored.stream().filter(FilterEvaluator.of(Filter.compile(filter))).map(Event::id).toList();
+                assertThat(expected).as(filter).isNotEmpty().hasSizeLessThan(events.size() / 3);
+                for (int limit : List.of(7, 1000)) {
+                    // pages in the store's order, so the ids must come in the same order as the evaluator's
+                    assertThat(page(store, filter, limit).stream().map(Event::id).toList()).as("%s, pages of %d", filter, limit)
+                            .isEqualTo(expected);
+                }
+                assertThat(store.pagesFromCandidates()).as("%s found from candidates", filter).isGreaterThan(before);
+            }
+        }
+    }
+
+    /** Every 10th event a curl; most connect to one of three services, every 37th to the rare destination. */
+    private static Event event(int i) {
+        String ns = "ns" + (i % 3);
+        boolean curl = i % 10 == 0;
+        boolean connect = i % 2 == 0;
+        Event e = new Event().kind(connect ? EventKind.NETWORK_CONNECT : EventKind.PROCESS_EXEC)
+                .set(Fields.ID, (long) i + 1)
+                .set(Fields.TIME, TestEvents.T0 + i * 1_000_000_000L)
+                .set(Fields.FORMAT, "tetragon")
+                .set(Fields.TYPE, connect ? "connect" : "execve")
+                .set(Fields.K8S_NS_NAME, ns)
+                .set(Fields.K8S_POD_NAME, ns + "-pod")
+                .set(Fields.PROC_NAME, curl ? "curl" : "worker")
+                .set(Fields.PROC_CMDLINE, curl ? "curl -s" : "worker " + (i / 3))
+                .set(Fields.PROC_EXEC_ID, curl ? "curl-" + ns : "exec-" + (i / 3))
+                .raw("{\"i\":" + i + "}");
+        if (connect) {
+            String sip = i % 37 == 0 ? RARE_DESTINATION : "10.96.0." + (i % 3);
+            e.set(Fields.FD_SIP, sip).set(Fields.FD_SPORT, 443L).set(Fields.FD_CIP, "10.0.0." + (i % 3))
+                    .set(Fields.FD_CPORT, 40_000L + i).set(Fields.FD_L4PROTO, "tcp")
+                    .set(Fields.FD_NAME, "10.0.0." + (i % 3) + ":" + (40_000 + i) + "->" + sip + ":443");
+        }
+        return e;
+    }
+
+    /** Every event of a filter, newest first, page by page. */
+    private static List<Event> page(EventStore store, String filter, int limit) {
+        List<Event> out = new ArrayList<>();
+        String cursor = null;
+        do {
+            EventStore.EventPage p = store.query(new EventQuery(filter, null, null, limit, cursor));
+            out.addAll(p.events());
+            cursor = p.nextCursor();
+        } while (cursor != null);
+        return out;
+    }
+}

@@ -1,0 +1,66 @@
+package io.podtrail.store.duckdb;
+
+import io.podtrail.correlate.Attributions;
+import io.podtrail.correlate.SessionRecord;
+import io.podtrail.event.Event;
+import io.podtrail.event.Fields;
+import io.podtrail.query.EventQuery;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A page's session fields come through a cache of session lookups (PageRows); a late attribution, a replaced
+ * session and a removed one must show on the very next page, for sensor events and for API requests alike.
+ */
+class SessionCacheTest {
+
+    @Test
+    void attributionsShowOnTheNextPage(@TempDir Path dir) {
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir, DuckDbFilterSql.TEXT_COMPILER)) {
+            Event exec = TestEvents.exec(1, TestEvents.T0, "bash -i").set(Fields.PROC_EXEC_ID, "exec-bash");
+            Event request = TestEvents.stage(2, "ResponseComplete", TestEvents.T0 - 1_000_000_000L, TestEvents.T0);
+            store.append(List.of(exec, request));
+            // read (and cache) the answer "no session" for both
+            assertThat(session(store, "proc.exec_id = exec-bash")).isNull();
+            assertThat(session(store, "ka.auditid = audit-2")).isNull();
+
+            store.attribute(new Attributions(List.of(session("audit-2", "john.doe")), Map.of("exec-bash", "audit-2"), List.of()));
+            Event e = one(store, "proc.exec_id = exec-bash");
+            assertThat(e.get(Fields.SESSION_ID)).isEqualTo("audit-2");
+            assertThat(e.get(Fields.SESSION_USER_NAME)).isEqualTo("john.doe");
+            assertThat(e.get(Fields.SESSION_ROOT)).isEqualTo(true);
+            assertThat(session(store, "ka.auditid = audit-2")).as("the request is its own session").isEqualTo("audit-2");
+            // and the filter agrees with what the page shows
+            assertThat(store.query(new EventQuery("session.user.name = john.doe", null, null, 10, null)).events()).hasSize(2);
+
+            store.attribute(new Attributions(List.of(session("audit-2", "jane.roe")), Map.of(), List.of()));
+            assertThat(one(store, "proc.exec_id = exec-bash").get(Fields.SESSION_USER_NAME)).isEqualTo("jane.roe");
+
+            store.attribute(new Attributions(List.of(), Map.of(), List.of("audit-2")));
+            assertThat(session(store, "proc.exec_id = exec-bash")).isNull();
+            assertThat(session(store, "ka.auditid = audit-2")).isNull();
+        }
+    }
+
+    private static Object session(DuckDbEventStore store, String filter) {
+        return one(store, filter).get(Fields.SESSION_ID);
+    }
+
+    private static Event one(DuckDbEventStore store, String filter) {
+        List<Event> events = store.query(new EventQuery(filter, null, null, 10, null)).events();
+        assertThat(events).as(filter).hasSize(1);
+        return events.get(0);
+    }
+
+    private static SessionRecord session(String id, String user) {
+        return new SessionRecord(id, "exec", user, List.of("sre"), null, "203.0.113.45", "kubectl/v1.30.1", List.of("bash"),
+                "billing-api", true, true, TestEvents.T0 - 1_000_000_000L, null, true, 101L, SessionRecord.EXACT, "exec-bash", List.of(),
+                "prod", "billing", "billing-api-1", "node-1", "19a02291e106");
+    }
+}
