@@ -494,6 +494,9 @@ public final class DuckDbEventStore implements EventStore {
                 if (stages.get(i) == facts) {
                     FactSpans.append(writer, factRows);
                 }
+                if (stages.get(i) == processes) {
+                    mapSessionProcessKeys(stageRows.get(i));
+                }
                 long tl = System.nanoTime();
                 long loaded;
                 try (Statement s = writer.createStatement()) {
@@ -558,6 +561,20 @@ public final class DuckDbEventStore implements EventStore {
      * True when fd.name is exactly what the view computes for a connection ({@code cip:cport->sip:sport}, as
      * the adapters write it), so it need not be stored: ~7 B/event less for network events.
      */
+    /** New process rows of exec ids already attributed to a session: into session_process_keys. */
+    private void mapSessionProcessKeys(List<CsvStager.Row> newProcesses) throws SQLException {
+        List<String> execIds = new ArrayList<>();
+        List<Integer> keys = new ArrayList<>();
+        for (CsvStager.Row r : newProcesses) {
+            Object exec = r.event().get(Fields.PROC_EXEC_ID);
+            if (exec != null) {
+                execIds.add(exec.toString());
+                keys.add(r.pkey());
+            }
+        }
+        SessionTables.mapProcessKeys(writer, execIds, keys);
+    }
+
     static boolean isConnectionName(Event e) {
         String name = e.getString(Fields.FD_NAME);
         String cip = e.getString(Fields.FD_CIP);

@@ -121,8 +121,8 @@ final class Pushdown {
      * The plan of a filter. {@code sessionSpan} answers the span of the sessions a condition (SQL over the sessions
      * table) selects: [earliest start, latest end or start], {@link #NO_SESSION} when none, null when unknown. A
      * filter that requires a session then reads only events from its start on ({@link Plan#floor}), so the time
-     * zone maps skip the trail before it, in facts, wide_events and processes (by the processes' start time); and
-     * its API requests only around the sessions' span.
+     * zone maps skip the trail before it, in facts and wide_events; its processes come from session_process_keys;
+     * and its API requests are looked for only around the sessions' span.
      */
     static Plan plan(String filterText, java.util.function.Function<SqlFragment, long[]> sessionSpan) {
         if (filterText == null || filterText.isBlank()) {
@@ -155,7 +155,6 @@ final class Pushdown {
             }
         }
         SqlFragment factFilter = !factsOnly ? null : residual.isEmpty() ? SqlFragment.TRUE : new SqlFragment(residual.toString(), params);
-        Long floor = null;
         StringBuilder sessionSql = new StringBuilder();
         List<Object> sessionParams = new ArrayList<>();
         for (Condition term : conjuncts) {
@@ -202,8 +201,7 @@ final class Pushdown {
                 continue;
             }
             SqlFragment f = DuckDbFilterSql.compile(term);
-            hint = hint.replace(FLOOR, span == null ? "TRUE" : "(p.proc_pid_ts IS NULL OR p.proc_pid_ts >= " + span[0] + ")")
-                    .replace(REQUESTS, span == null ? "TRUE" : "evt_time BETWEEN " + span[0] + " AND " + span[1])
+            hint = hint.replace(REQUESTS, span == null ? "TRUE" : "evt_time BETWEEN " + span[0] + " AND " + span[1])
                     .replace(FLOOR_TIME, span == null ? "TRUE" : "evt_time >= " + span[0]);
             String filled = hint.replace("%s", f.sql());
             List<Object> hintParams = new ArrayList<>();
@@ -229,9 +227,6 @@ final class Pushdown {
         return sql.isEmpty() ? SqlFragment.TRUE : new SqlFragment(sql.toString(), params);
     }
 
-    /** Where a session hint restricts processes to those started from the floor on (a long literal, not a parameter). */
-    private static final String FLOOR = "%floor";
-
     private static String hint(Set<Field> fields, Condition term) {
         if (Schema.CONTAINER_FIELDS.containsAll(fields)) {
             // facts carry the process key only: the container's processes, then their facts
@@ -245,8 +240,9 @@ final class Pushdown {
             return "_nkey IN (SELECT " + Schema.NKEY + " FROM " + Schema.PEERS + " WHERE %s)";
         }
         if (sessionOnly(fields, term)) {
-            return "_pkey IN (SELECT p." + Schema.PKEY + " FROM " + Schema.PROCESSES + " p JOIN " + Schema.SESSION_PROCESSES
-                    + " sp ON sp.exec_id = p.proc_exec_id JOIN " + Schema.SESSIONS + " USING (session_id) WHERE %s AND " + FLOOR + ")";
+            // the sessions' processes by key from the precomputed mapping (small tables only)
+            return "_pkey IN (SELECT k." + Schema.PKEY + " FROM " + Schema.SESSION_PROCESS_KEYS + " k JOIN " + Schema.SESSION_PROCESSES
+                    + " sp ON sp.exec_id = k.exec_id JOIN " + Schema.SESSIONS + " USING (session_id) WHERE %s)";
         }
         return null;
     }

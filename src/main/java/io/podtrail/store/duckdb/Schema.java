@@ -129,6 +129,12 @@ final class Schema {
 
     static final String SESSIONS = "sessions";
     static final String SESSION_PROCESSES = "session_processes";
+    /**
+     * Every process key whose exec id is attributed to a session (session_processes): a session's processes by key
+     * without scanning the processes since its start (kept by {@link SessionTables#mapProcessKeys} on attribution
+     * and on append). Not tied to a session: re-attribution changes session_processes only.
+     */
+    static final String SESSION_PROCESS_KEYS = "session_process_keys";
     /** Where a session happened, for listing sessions that have no API request (outside_api). */
     static final List<String> SESSION_PLACE = List.of("_cluster", "_ns", "_pod", "_node", "_container_id");
 
@@ -248,6 +254,12 @@ final class Schema {
             createOrExtend(s, WIDE, wideColumns());
             createOrExtend(s, SESSIONS, sessionColumns(), Fields.SESSION_ID.column());
             s.execute("CREATE TABLE IF NOT EXISTS " + SESSION_PROCESSES + " (exec_id VARCHAR PRIMARY KEY, session_id VARCHAR NOT NULL)");
+            if (!tableExists(s, SESSION_PROCESS_KEYS)) {
+                s.execute("CREATE TABLE " + SESSION_PROCESS_KEYS + " (exec_id VARCHAR NOT NULL, " + PKEY + " INTEGER NOT NULL)");
+                // a trail written before the table existed (nothing to do for a new one)
+                s.execute("INSERT INTO " + SESSION_PROCESS_KEYS + " SELECT p.proc_exec_id, p." + PKEY + " FROM " + PROCESSES + " p WHERE "
+                        + "p.proc_exec_id IN (SELECT exec_id FROM " + SESSION_PROCESSES + ")");
+            }
             s.execute(POLICY_EVENTS_DDL);
             // Payload blocks live in files (DIR/raw): a growing BLOB table is rewritten by every checkpoint.
             s.execute("CREATE TABLE IF NOT EXISTS raw_blocks (block_id BIGINT NOT NULL, codec VARCHAR NOT NULL, "

@@ -107,6 +107,30 @@ final class SessionTables {
                     ps.executeUpdate();
                 }
             }
+            // the keys of the stored process rows of these exec ids (rows appended later: mapProcessKeys)
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Schema.SESSION_PROCESS_KEYS + " SELECT p.proc_exec_id, p."
+                    + Schema.PKEY + " FROM " + Schema.PROCESSES + " p WHERE p.proc_exec_id IN (SELECT unnest(?::VARCHAR[])) AND p."
+                    + Schema.PKEY + " NOT IN (SELECT " + Schema.PKEY + " FROM " + Schema.SESSION_PROCESS_KEYS + ")")) {
+                ps.setObject(1, c.createArrayOf("VARCHAR", a.processes().keySet().toArray()));
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /**
+     * Maps new process rows (exec id, key) whose exec id is already attributed (call in the append's transaction):
+     * with {@link #write}, every process row of an attributed exec id is in session_process_keys.
+     */
+    static void mapProcessKeys(Connection c, List<String> execIds, List<Integer> keys) throws SQLException {
+        if (execIds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Schema.SESSION_PROCESS_KEYS + " SELECT exec_id, k FROM (SELECT "
+                + "unnest(?::VARCHAR[]) AS exec_id, unnest(?::INTEGER[]) AS k) WHERE exec_id IN (SELECT exec_id FROM "
+                + Schema.SESSION_PROCESSES + ")")) {
+            ps.setObject(1, c.createArrayOf("VARCHAR", execIds.toArray()));
+            ps.setObject(2, c.createArrayOf("INTEGER", keys.toArray()));
+            ps.executeUpdate();
         }
     }
 

@@ -71,7 +71,8 @@ class PushdownTest {
         assertThat(p.floor()).isEqualTo(5_000_000_000_000L - Pushdown.SESSION_FLOOR_MARGIN_NS);
         assertThat(p.readsSessions()).isTrue();
         assertThat(p.factFilter()).as("the session conjunct is decided by its hint").isNotNull();
-        assertThat(p.hints().sql()).contains("session_processes").contains("proc_pid_ts >= " + p.floor());
+        assertThat(p.hints().sql()).as("the sessions' process keys, precomputed").contains("session_process_keys")
+                .doesNotContain("FROM processes");
         assertThat(p.apiHints().sql()).contains("ka_auditid IN").contains("evt_time BETWEEN " + p.floor() + " AND "
                 + (6_000_000_000_000L + Pushdown.SESSION_FLOOR_MARGIN_NS));
     }

@@ -16,7 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A page's session fields come through a cache of session lookups (PageRows); a late attribution, a replaced
- * session and a removed one must show on the very next page, for sensor events and for API requests alike.
+ * session and a removed one must show on the very next page, for sensor events and for API requests alike. A
+ * session filter finds its processes through session_process_keys, which must hold every process row of an
+ * attributed exec id, whether the row was stored before the attribution or after it, and after a backfill.
  */
 class SessionCacheTest {
 
@@ -46,6 +48,38 @@ class SessionCacheTest {
             assertThat(session(store, "proc.exec_id = exec-bash")).isNull();
             assertThat(session(store, "ka.auditid = audit-2")).isNull();
         }
+    }
+
+    @Test
+    void sessionFiltersFindProcessRowsStoredBeforeAndAfterTheAttribution(@TempDir Path dir) throws Exception {
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir, DuckDbFilterSql.TEXT_COMPILER)) {
+            Event root = TestEvents.exec(1, TestEvents.T0, "bash -i").set(Fields.PROC_EXEC_ID, "exec-bash");
+            Event other = TestEvents.exec(2, TestEvents.T0 + 1, "nginx").set(Fields.PROC_EXEC_ID, "exec-nginx");
+            store.append(List.of(root, other));
+            store.attribute(new Attributions(List.of(session("audit-2", "john.doe")), Map.of("exec-bash", "audit-2"), List.of()));
+            // after the attribution: the same process seen with another command line (a new process row), and a child
+            // attributed before its first event arrives
+            store.attribute(new Attributions(List.of(), Map.of("exec-curl", "audit-2"), List.of()));
+            store.append(List.of(
+                    TestEvents.exec(3, TestEvents.T0 + 2, "bash -i -l").set(Fields.PROC_EXEC_ID, "exec-bash"),
+                    TestEvents.exec(4, TestEvents.T0 + 3, "curl evil").set(Fields.PROC_EXEC_ID, "exec-curl"),
+                    TestEvents.exec(5, TestEvents.T0 + 4, "nginx -s reload").set(Fields.PROC_EXEC_ID, "exec-nginx")));
+            assertThat(ids(store, "session.id = audit-2")).containsExactly(4L, 3L, 1L);
+            assertThat(ids(store, "session.user.name = john.doe and proc.cmdline contains bash")).containsExactly(3L, 1L);
+            store.withConnection(c -> {
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.execute("DROP TABLE " + Schema.SESSION_PROCESS_KEYS);
+                }
+                return null;
+            });
+        }
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir, DuckDbFilterSql.TEXT_COMPILER)) {
+            assertThat(ids(store, "session.id = audit-2")).as("rebuilt on open").containsExactly(4L, 3L, 1L);
+        }
+    }
+
+    private static List<Long> ids(DuckDbEventStore store, String filter) {
+        return store.query(new EventQuery(filter, null, null, 100, null)).events().stream().map(Event::id).toList();
     }
 
     private static Object session(DuckDbEventStore store, String filter) {
