@@ -138,6 +138,7 @@ public final class DuckDbEventStore implements EventStore {
     private final Dimension peerDim;
     private final RawFiles rawFiles;
     private final PageRows pageRows = new PageRows();
+    private final ReadConnections readers;
     private final ExecutorService stagingThread;
     private long nextBlockId;
     private volatile boolean closed;
@@ -165,6 +166,7 @@ public final class DuckDbEventStore implements EventStore {
         // anyway, and queries order explicitly.
         p.setProperty("preserve_insertion_order", "false");
         this.writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dataDir.resolve(FILE_NAME), p);
+        this.readers = new ReadConnections(writer);
         try {
             Schema.ensure(writer);
             this.nextBlockId = longQuery(writer, "SELECT coalesce(max(block_id), 0) + 1 FROM raw_blocks");
@@ -747,7 +749,7 @@ public final class DuckDbEventStore implements EventStore {
                 // unique (each dimension row has its own key); a duplicate would only make a set count as large
                 java.util.LinkedHashSet<Long> found = new java.util.LinkedHashSet<>();
                 int read = 0;
-                try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (" + set.sql().sql() + ") LIMIT " + (maxResolvedKeys + 1))) {
+                try (PreparedStatement ps = ReadConnections.prepare(c, "SELECT * FROM (" + set.sql().sql() + ") LIMIT " + (maxResolvedKeys + 1))) {
                     bind(c, ps, set.sql().params());
                     try (ResultSet r = ps.executeQuery()) {
                         while (r.next()) {
@@ -860,7 +862,7 @@ public final class DuckDbEventStore implements EventStore {
     /** A page's keys (side, row position, time, id) in page order. */
     private static List<long[]> keys(Connection c, String sql, List<Object> params) throws SQLException {
         List<long[]> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = ReadConnections.prepare(c, sql)) {
             bind(c, ps, params);
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
@@ -880,7 +882,7 @@ public final class DuckDbEventStore implements EventStore {
                                        String api, List<Object> apiParams) throws SQLException {
         List<long[]> found = new ArrayList<>(); // rowid, time, id, _pkey, _nkey
         long t0 = System.nanoTime();
-        try (PreparedStatement ps = c.prepareStatement(sensor)) {
+        try (PreparedStatement ps = ReadConnections.prepare(c, sensor)) {
             bind(c, ps, sensorParams);
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
@@ -903,7 +905,7 @@ public final class DuckDbEventStore implements EventStore {
             }
             Set<Long> in = new HashSet<>();
             // the bounds let the dimension's zone maps skip most of it (keys are assigned in insertion order)
-            try (PreparedStatement ps = c.prepareStatement("SELECT k FROM (" + set.sql().sql() + ") t(k) WHERE k BETWEEN " + keys.first()
+            try (PreparedStatement ps = ReadConnections.prepare(c, "SELECT k FROM (" + set.sql().sql() + ") t(k) WHERE k BETWEEN " + keys.first()
                     + " AND " + keys.last() + " AND k IN (SELECT unnest(?::BIGINT[]))")) {
                 List<Object> params = new ArrayList<>(set.sql().params());
                 params.add(new ArrayList<>(keys));
@@ -1001,7 +1003,7 @@ public final class DuckDbEventStore implements EventStore {
 
     private long[] sessionSpanOf(SqlFragment where) {
         return withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*), count(session_start), min(session_start), "
+            try (PreparedStatement ps = ReadConnections.prepare(c, "SELECT count(*), count(session_start), min(session_start), "
                     + "max(coalesce(session_end, session_start)) FROM " + Schema.SESSIONS + " WHERE " + where.sql())) {
                 bind(c, ps, where.params());
                 try (ResultSet r = ps.executeQuery()) {
@@ -1054,7 +1056,7 @@ public final class DuckDbEventStore implements EventStore {
         return withConnection(c -> {
             String ref = "SELECT " + Schema.RAW_BLOCK + ", " + Schema.RAW_IDX + " FROM %s WHERE podtrail_id = ? AND "
                     + Schema.RAW_BLOCK + " IS NOT NULL";
-            try (PreparedStatement ps = c.prepareStatement("(" + ref.formatted(Schema.FACTS) + " LIMIT 1) UNION ALL ("
+            try (PreparedStatement ps = ReadConnections.prepare(c, "(" + ref.formatted(Schema.FACTS) + " LIMIT 1) UNION ALL ("
                     + ref.formatted(Schema.WIDE) + " LIMIT 1) LIMIT 1")) {
                 ps.setLong(1, eventId);
                 ps.setLong(2, eventId);
@@ -1125,7 +1127,7 @@ public final class DuckDbEventStore implements EventStore {
         Map<Long, Map<String, Long>> counts = new java.util.HashMap<>();
         Map<Long, Long> totals = new java.util.HashMap<>();
         withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            try (PreparedStatement ps = ReadConnections.prepare(c, sql)) {
                 bind(c, ps, params);
                 try (ResultSet r = ps.executeQuery()) {
                     while (r.next()) {
@@ -1242,7 +1244,7 @@ public final class DuckDbEventStore implements EventStore {
         int n = query.by().levels().size();
         return withConnection(c -> {
             List<FacetCount> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            try (PreparedStatement ps = ReadConnections.prepare(c, sql)) {
                 bind(c, ps, params);
                 try (ResultSet r = ps.executeQuery()) {
                     while (r.next()) {
@@ -1301,7 +1303,7 @@ public final class DuckDbEventStore implements EventStore {
             long hi = 0;
             long width = Histogram.widthFor(query.fromNs() != null && query.toNs() != null ? query.toNs() - query.fromNs() : 0, query.buckets());
             List<Histogram.Bucket> buckets = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            try (PreparedStatement ps = ReadConnections.prepare(c, sql)) {
                 bind(c, ps, params);
                 try (ResultSet r = ps.executeQuery()) {
                     long start = Long.MIN_VALUE;
@@ -1451,7 +1453,7 @@ public final class DuckDbEventStore implements EventStore {
         params.add((long) query.limit() + 1);
         return withConnection(c -> {
             List<io.podtrail.detect.PolicyEvent> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            try (PreparedStatement ps = ReadConnections.prepare(c, sql.toString())) {
                 bind(c, ps, params);
                 try (ResultSet r = ps.executeQuery()) {
                     int n = fields.size();
@@ -1509,7 +1511,7 @@ public final class DuckDbEventStore implements EventStore {
         String sql = SessionTables.listSql(where);
         return withConnection(c -> {
             List<io.podtrail.store.SessionSummary> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            try (PreparedStatement ps = ReadConnections.prepare(c, sql)) {
                 bind(c, ps, params);
                 try (ResultSet r = ps.executeQuery()) {
                     while (r.next()) {
@@ -1561,11 +1563,21 @@ public final class DuckDbEventStore implements EventStore {
 
     /** Runs work on a fresh duplicate connection (aggregations, checkpoints, tests). */
     <T> T withConnection(SqlWork<T> work) {
-        try (Connection c = writer.duplicate()) {
-            c.setAutoCommit(true); // each statement sees the latest committed appends
-            return work.run(c);
+        Connection c;
+        try {
+            c = readers.borrow();
         } catch (SQLException e) {
             throw new IllegalStateException("store query failed: " + e.getMessage(), e);
+        }
+        boolean clean = false;
+        try {
+            T result = work.run(c);
+            clean = true;
+            return result;
+        } catch (SQLException e) {
+            throw new IllegalStateException("store query failed: " + e.getMessage(), e);
+        } finally {
+            readers.giveBack(c, clean);
         }
     }
 
@@ -1589,6 +1601,7 @@ public final class DuckDbEventStore implements EventStore {
         closed = true;
         compressors.shutdownNow();
         stagingThread.shutdownNow();
+        readers.close();
         try {
             writer.close();
         } catch (SQLException e) {
@@ -1623,7 +1636,7 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     private static byte[] readRaw(Connection c, RawFiles files, long block, int idx) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
+        try (PreparedStatement ps = ReadConnections.prepare(c, 
                 "SELECT codec, segment, seg_offset, stored_bytes FROM raw_blocks WHERE block_id = ?")) {
             ps.setLong(1, block);
             try (ResultSet r = ps.executeQuery()) {

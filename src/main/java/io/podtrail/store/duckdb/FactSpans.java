@@ -86,7 +86,7 @@ final class FactSpans {
             return "FALSE";
         }
         List<long[]> ranges = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT rid_from, rid_to FROM " + table + " WHERE " + key + " IN ("
+        try (PreparedStatement ps = ReadConnections.prepare(c, "SELECT DISTINCT rid_from, rid_to FROM " + table + " WHERE " + key + " IN ("
                 + "SELECT unnest(?::BIGINT[])) ORDER BY rid_from")) {
             ps.setObject(1, c.createArrayOf("BIGINT", keys.toArray()));
             try (ResultSet r = ps.executeQuery()) {

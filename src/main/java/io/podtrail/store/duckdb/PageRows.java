@@ -49,7 +49,7 @@ final class PageRows {
     Map<Long, Event> read(Connection c, Collection<Long> rids, long sessionGeneration) throws SQLException {
         Map<Long, Row> facts = new HashMap<>();
         long t0 = System.nanoTime();
-        try (PreparedStatement ps = c.prepareStatement("SELECT rowid, " + columns(FACT_FIELDS) + ", " + Schema.PKEY + ", " + Schema.NKEY
+        try (PreparedStatement ps = ReadConnections.prepare(c, "SELECT rowid, " + columns(FACT_FIELDS) + ", " + Schema.PKEY + ", " + Schema.NKEY
                 + ", " + Schema.FD_NAME_CONN + " FROM " + Schema.FACTS + " WHERE rowid IN (SELECT unnest(?::BIGINT[]))")) {
             ps.setObject(1, c.createArrayOf("BIGINT", rids.toArray()));
             try (ResultSet r = ps.executeQuery()) {
@@ -111,7 +111,7 @@ final class PageRows {
     /** The events at these wide_events row positions, by position. */
     Map<Long, Event> readWide(Connection c, Collection<Long> rids, long sessionGeneration) throws SQLException {
         Map<Long, Object[]> rows = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT rowid, " + columns(WIDE_FIELDS) + " FROM " + Schema.WIDE
+        try (PreparedStatement ps = ReadConnections.prepare(c, "SELECT rowid, " + columns(WIDE_FIELDS) + " FROM " + Schema.WIDE
                 + " WHERE rowid IN (SELECT unnest(?::BIGINT[]))")) {
             ps.setObject(1, c.createArrayOf("BIGINT", rids.toArray()));
             try (ResultSet r = ps.executeQuery()) {
@@ -179,7 +179,7 @@ final class PageRows {
             return out;
         }
         long t0 = System.nanoTime();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + key + extra + ", " + columns(fields) + " FROM " + table + " WHERE "
+        try (PreparedStatement ps = ReadConnections.prepare(c, "SELECT " + key + extra + ", " + columns(fields) + " FROM " + table + " WHERE "
                 + key + " IN (SELECT unnest(?::BIGINT[]))")) {
             ps.setObject(1, c.createArrayOf("BIGINT", missing.toArray()));
             try (ResultSet r = ps.executeQuery()) {
@@ -220,7 +220,7 @@ final class PageRows {
         String from = byId ? "s.session_id FROM " + Schema.SESSIONS + " s"
                 : "sp.exec_id FROM " + Schema.SESSION_PROCESSES + " sp JOIN " + Schema.SESSIONS + " s ON s.session_id = sp.session_id";
         Map<String, Object[]> found = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + columns(SESSION_FIELDS).replaceAll("(^|, )", "$1s.") + ", " + from
+        try (PreparedStatement ps = ReadConnections.prepare(c, "SELECT " + columns(SESSION_FIELDS).replaceAll("(^|, )", "$1s.") + ", " + from
                 + " WHERE " + (byId ? "s.session_id" : "sp.exec_id") + " IN (SELECT unnest(?::VARCHAR[]))")) {
             ps.setObject(1, c.createArrayOf("VARCHAR", missing.toArray()));
             try (ResultSet r = ps.executeQuery()) {
