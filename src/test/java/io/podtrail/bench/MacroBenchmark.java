@@ -169,11 +169,33 @@ public final class MacroBenchmark {
         log("  %,d events in %.1f s: %,.0f events/s; %.1f B/event trail + %.1f B/event payloads", read, ingestSecs,
                 read / ingestSecs, (double) bytes / rows, (double) payload / rows);
 
-        Path csv = work.resolve("rows.csv");
         postgres = postgres && PostgresServer.available();
+        PostgresServer pg = null;
+        Connection pgc = null;
         if (postgres) {
-            exportCsv(data, csv); // ~250 B a row: 25 GB at 100M
+            // loaded before the trail is opened for the questions: the rows stream out of it into PostgreSQL
+            pg = PostgresServer.start(work.resolve("pg"));
+            pgc = pg.connect();
+            loadPostgres(data, work, pgc);
         }
+        try {
+            questions(data, truth, end, events, read, ingestSecs, (double) bytes / rows, (double) payload / rows, pgc);
+        } finally {
+            if (pgc != null) {
+                pgc.close();
+            }
+            if (pg != null) {
+                pg.close();
+            }
+        }
+        if (!keep && !reuse) {
+            deleteTree(work); // --keep (or --reuse) leaves the trail for another run of the questions
+        }
+    }
+
+    /** Asks the questions of the trail (and of PostgreSQL when {@code pgc} is set) and writes the table. */
+    private static void questions(Path data, Truth truth, long end, long events, long read, double ingestSecs, double trailB,
+                                  double payloadB, Connection pgc) throws Exception {
         List<Timing> timings = new ArrayList<>();
         String sessionId = truth.sessions().get(0).auditId();
         // question 1 asks the 24 h before the last unknown destination was contacted (the analyst's "last 24 h" on the
@@ -211,18 +233,15 @@ public final class MacroBenchmark {
                 timings.add(new Timing(q.name(), ms, null, n, -1));
                 log("  podtrail  %-40s median %8.1f ms  (%,d rows)", q.name(), median(ms), n);
             }
-            if (postgres) {
-                timings = postgres(work, csv, questions, timings);
+            if (pgc != null) {
+                timings = postgres(pgc, questions, timings);
             }
         }
-        String table = render(events, read, ingestSecs, (double) bytes / rows, (double) payload / rows, timings);
+        String table = render(events, read, ingestSecs, trailB, payloadB, timings);
         System.out.println(table);
         Path out = Path.of("bench/out/macro-" + Instant.now().toString().replace(':', '-') + ".md");
         Files.writeString(out, table);
         log("written to %s", out);
-        if (!keep && !reuse) {
-            deleteTree(work); // --keep (or --reuse) leaves the trail for another run of the questions
-        }
     }
 
     /** The simulator's Tetragon export as a stream: a second, identical run writing into a pipe on its own thread. */
@@ -342,69 +361,93 @@ public final class MacroBenchmark {
         return out;
     }
 
-    /** The trail's events view, the columns the questions read, as CSV for PostgreSQL's COPY (not timed). */
-    private static void exportCsv(Path data, Path csv) throws Exception {
+    /**
+     * PostgreSQL's table: the trail's events view, the columns the questions read, streamed as CSV through a named
+     * pipe from DuckDB's COPY into PostgreSQL's (no file: at 100M it would be ~33 GB beside PostgreSQL's ~32),
+     * then indexed and analysed. Not compared with anything; logged.
+     */
+    private static void loadPostgres(Path data, Path work, Connection c) throws Exception {
+        log("PostgreSQL 15: COPY the same rows (streamed from the trail), index, ANALYZE ...");
+        StringBuilder ddl = new StringBuilder();
         StringBuilder cols = new StringBuilder();
-        for (String[] c : PG_COLUMNS) {
-            cols.append(cols.isEmpty() ? "" : ", ").append(c[0]);
+        for (String[] col : PG_COLUMNS) {
+            ddl.append(ddl.isEmpty() ? "" : ", ").append(col[0]).append(' ').append(col[1]);
+            cols.append(cols.isEmpty() ? "" : ", ").append(col[0]);
         }
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + data.resolve(DuckDbEventStore.FILE_NAME).toAbsolutePath());
-             Statement st = c.createStatement()) {
-            st.execute("COPY (SELECT " + cols + " FROM events) TO '" + csv.toAbsolutePath() + "' (HEADER false)");
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm");
+            s.execute("CREATE TABLE events (" + ddl + ")");
+        }
+        Path fifo = work.resolve("rows.fifo");
+        Files.deleteIfExists(fifo);
+        if (new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor() != 0) {
+            throw new IOException("mkfifo " + fifo + " failed");
+        }
+        long t0 = System.nanoTime();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread export = Thread.ofPlatform().name("export").start(() -> {
+            try (Connection d = DriverManager.getConnection("jdbc:duckdb:" + data.resolve(DuckDbEventStore.FILE_NAME).toAbsolutePath());
+                 Statement st = d.createStatement()) {
+                st.execute("COPY (SELECT " + cols + " FROM events) TO '" + fifo.toAbsolutePath() + "' (HEADER false, FORMAT csv)");
+            } catch (Throwable e) {
+                failed.set(e);
+                // the reader may still wait for a writer: open and close the pipe (in the background: blocks if it does not)
+                Thread.ofPlatform().daemon().start(() -> {
+                    try (var unused = Files.newOutputStream(fifo)) {
+                        // EOF for the reader
+                    } catch (IOException ignored) {
+                        // nothing waits
+                    }
+                });
+            }
+        });
+        try (BufferedReader r = Files.newBufferedReader(fifo, StandardCharsets.UTF_8)) {
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY events FROM STDIN (FORMAT csv)", r);
+        }
+        export.join();
+        Files.deleteIfExists(fifo);
+        if (failed.get() != null) {
+            throw new IllegalStateException("exporting the trail for PostgreSQL failed: " + failed.get(), failed.get());
+        }
+        log("  rows exported and copied in %.1f s", (System.nanoTime() - t0) / 1e9);
+        try (Statement s = c.createStatement()) {
+            for (String ix : PG_INDEXES) {
+                s.execute(ix);
+            }
+            s.execute("VACUUM ANALYZE events");
+        }
+        log("  loaded and indexed in %.1f s", (System.nanoTime() - t0) / 1e9);
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT pg_total_relation_size('events'), pg_relation_size('events')")) {
+            r.next();
+            log("  PostgreSQL size: %,d MB with indexes (%,d MB table)", r.getLong(1) >> 20, r.getLong(2) >> 20);
         }
     }
 
-    private static List<Timing> postgres(Path work, Path csv, List<Question> questions, List<Timing> podtrail) throws Exception {
-        log("PostgreSQL 15: COPY the same rows, index, ANALYZE ...");
+    private static List<Timing> postgres(Connection c, List<Question> questions, List<Timing> podtrail) throws Exception {
         List<Timing> out = new ArrayList<>();
-        try (PostgresServer pg = PostgresServer.start(work.resolve("pg")); Connection c = pg.connect()) {
-            StringBuilder ddl = new StringBuilder();
-            for (String[] col : PG_COLUMNS) {
-                ddl.append(ddl.isEmpty() ? "" : ", ").append(col[0]).append(' ').append(col[1]);
-            }
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm");
-                s.execute("CREATE TABLE events (" + ddl + ")");
-            }
-            long t0 = System.nanoTime();
-            try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-                c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY events FROM STDIN (FORMAT csv)", r);
-            }
-            try (Statement s = c.createStatement()) {
-                for (String ix : PG_INDEXES) {
-                    s.execute(ix);
-                }
-                s.execute("VACUUM ANALYZE events");
-            }
-            log("  loaded and indexed in %.1f s", (System.nanoTime() - t0) / 1e9);
-            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT pg_total_relation_size('events'), pg_relation_size('events')")) {
-                r.next();
-                log("  PostgreSQL size: %,d MB with indexes (%,d MB table)", r.getLong(1) >> 20, r.getLong(2) >> 20);
-            }
-            for (int qi = 0; qi < questions.size(); qi++) {
-                Question q = questions.get(qi);
-                double[] ms = new double[RUNS];
-                long n = 0;
-                for (int i = -2; i < RUNS; i++) {
-                    long a = System.nanoTime();
-                    n = 0;
-                    try (PreparedStatement ps = c.prepareStatement(q.postgresSql()); ResultSet r = ps.executeQuery()) {
-                        int width = r.getMetaData().getColumnCount();
-                        while (r.next()) {
-                            for (int k = 1; k <= width; k++) {
-                                r.getObject(k);
-                            }
-                            n++;
+        for (int qi = 0; qi < questions.size(); qi++) {
+            Question q = questions.get(qi);
+            double[] ms = new double[RUNS];
+            long n = 0;
+            for (int i = -2; i < RUNS; i++) {
+                long a = System.nanoTime();
+                n = 0;
+                try (PreparedStatement ps = c.prepareStatement(q.postgresSql()); ResultSet r = ps.executeQuery()) {
+                    int width = r.getMetaData().getColumnCount();
+                    while (r.next()) {
+                        for (int k = 1; k <= width; k++) {
+                            r.getObject(k);
                         }
-                    }
-                    if (i >= 0) {
-                        ms[i] = (System.nanoTime() - a) / 1e6;
+                        n++;
                     }
                 }
-                Timing p = podtrail.get(qi);
-                out.add(new Timing(p.name(), p.podtrailMs(), ms, p.podtrailRows(), n));
-                log("  postgres  %-40s median %8.1f ms  (%,d rows)", q.name(), median(ms), n);
+                if (i >= 0) {
+                    ms[i] = (System.nanoTime() - a) / 1e6;
+                }
             }
+            Timing p = podtrail.get(qi);
+            out.add(new Timing(p.name(), p.podtrailMs(), ms, p.podtrailRows(), n));
+            log("  postgres  %-40s median %8.1f ms  (%,d rows)", q.name(), median(ms), n);
         }
         return out;
     }
