@@ -19,6 +19,9 @@
  * <li>{@code fact_spans} and {@code peer_spans}: per process (peer) key and appended batch, the facts positions
  *     the batch took ({@link io.podtrail.store.duckdb.FactSpans}): where a process's (a destination's) events are,
  *     without a scan;</li>
+ * <li>{@code sessions}, {@code session_processes} (exec id to session) and {@code session_process_keys} (every
+ *     process key of an attributed exec id, kept on attribution and on append): a session's processes without
+ *     scanning the processes table;</li>
  * <li>{@code raw_blocks}: the payload blocks, {@code podtrail_schema}: the schema version.</li>
  * </ul>
  * The view {@code events} is {@code facts JOIN processes JOIN containers JOIN peers UNION ALL wide_events}
@@ -88,8 +91,10 @@
  *     by key (cached: they never change) and their sessions by exec id or auditID (cached too, emptied whenever
  *     an attribution commits: each lookup was a 3-4 ms statement on every page).</li>
  * </ol>
- * Measured at 10M events: one session's 13 events 617 ms as one statement over the views, 57 ms this way; the
- * newest 100 of a pod 773 against 34 ms (docs/benchmarks.md). Newest-first pages without a lower bound search a
+ * Reading connections stay open with the statements they prepared ({@link io.podtrail.store.duckdb.ReadConnections}):
+ * planning a small lookup cost as much as running it. Measured at 10M events: one session's 13 events 617 ms as
+ * one statement over the views, 57 ms with the two phases, ~25 ms with the session mapping and the kept statements;
+ * the newest 100 of a pod 773 against 34 and ~24 ms (docs/benchmarks.md). Newest-first pages without a lower bound search a
  * widening time window (the last hour, then 16 times wider) since facts arrive roughly in time order.
  *
  * <h2>Idempotency and audit stages</h2>
