@@ -559,10 +559,6 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
-    /**
-     * True when fd.name is exactly what the view computes for a connection ({@code cip:cport->sip:sport}, as
-     * the adapters write it), so it need not be stored: ~7 B/event less for network events.
-     */
     /** New process rows of exec ids already attributed to a session: into session_process_keys. */
     private void mapSessionProcessKeys(List<CsvStager.Row> newProcesses) throws SQLException {
         List<String> execIds = new ArrayList<>();
@@ -577,6 +573,10 @@ public final class DuckDbEventStore implements EventStore {
         SessionTables.mapProcessKeys(writer, execIds, keys);
     }
 
+    /**
+     * True when fd.name is exactly what the view computes for a connection ({@code cip:cport->sip:sport}, as
+     * the adapters write it), so it need not be stored: ~7 B/event less for network events.
+     */
     static boolean isConnectionName(Event e) {
         String name = e.getString(Fields.FD_NAME);
         String cip = e.getString(Fields.FD_CIP);
@@ -781,6 +781,12 @@ public final class DuckDbEventStore implements EventStore {
      * the page is found with those sets as semi-joins instead.
      */
     static final int MAX_CANDIDATES = 20_000;
+    private int maxCandidates = MAX_CANDIDATES;
+
+    /** For tests: pages with more candidates than this fall back to semi-joins. */
+    void maxCandidates(int n) {
+        this.maxCandidates = n;
+    }
 
     /**
      * One page with an optional extra lower bound, in two phases within one transaction (so row positions hold):
@@ -852,7 +858,7 @@ public final class DuckDbEventStore implements EventStore {
         }
         if (candidates) {
             return side(Schema.FACTS, "rowid", ", " + Schema.PKEY + ", " + Schema.NKEY, 0, query, plan.factFilter(), hints, cursor, lowerBound,
-                    MAX_CANDIDATES + 1, params);
+                    maxCandidates + 1, params);
         }
         return plan.factFilter() != null
                 ? side(Schema.FACTS, "rowid", 0, query, plan.factFilter(), hints, cursor, lowerBound, params)
@@ -891,7 +897,7 @@ public final class DuckDbEventStore implements EventStore {
             }
         }
         trace("page candidates (" + found.size() + ")", t0);
-        if (found.size() > MAX_CANDIDATES) {
+        if (found.size() > maxCandidates) {
             return null;
         }
         for (Pushdown.KeySet set : plan.unresolved()) {
