@@ -910,9 +910,10 @@ public final class DuckDbEventStore implements EventStore {
                 break;
             }
             Set<Long> in = new HashSet<>();
-            // the bounds let the dimension's zone maps skip most of it (keys are assigned in insertion order)
-            try (PreparedStatement ps = ReadConnections.prepare(c, "SELECT k FROM (" + set.sql().sql() + ") t(k) WHERE k BETWEEN " + keys.first()
-                    + " AND " + keys.last() + " AND k IN (SELECT unnest(?::BIGINT[]))")) {
+            // the bounds let the dimension's zone maps skip most of it (keys are assigned in insertion order); literals,
+            // since DuckDB prunes by a parameter's value less well (measured at 100M: 2.1 against 2.3-3.2 ms)
+            try (PreparedStatement ps = ReadConnections.prepare(c, "SELECT k FROM (" + set.sql().sql() + ") t(k) WHERE k BETWEEN "
+                    + keys.first() + " AND " + keys.last() + " AND k IN (SELECT unnest(?::BIGINT[]))")) {
                 List<Object> params = new ArrayList<>(set.sql().params());
                 params.add(new ArrayList<>(keys));
                 bind(c, ps, params);
@@ -929,8 +930,7 @@ public final class DuckDbEventStore implements EventStore {
         for (long[] f : found) {
             out.add(new long[] {0, f[0], f[1], f[2]});
         }
-        List<Object> params = new ArrayList<>(apiParams);
-        out.addAll(keys(c, api, params));
+        out.addAll(keys(c, api, apiParams));
         pagesFromCandidates.incrementAndGet();
         // page order: newest first, then the larger id (as the statements' ORDER BY)
         out.sort((a, b) -> a[2] != b[2] ? Long.compare(b[2], a[2]) : Long.compare(b[3], a[3]));

@@ -25,6 +25,11 @@ final class FactSpans {
     /** The spans of peer keys (the fixed end of a connection). */
     static final FactSpans PEERS = new FactSpans("peer_spans", Schema.NKEY);
 
+    /** Past this many disjoint ranges the rowid condition costs more than the key scan it saves. */
+    static final int MAX_RANGES = 64;
+    /** Row group size of DuckDB: the granularity of the backfill for trails written before this table. */
+    private static final long ROW_GROUP = 122_880;
+
     final String table;
     /** The facts column (and this table's) holding the key. */
     final String key;
@@ -37,10 +42,6 @@ final class FactSpans {
     String ddl() {
         return "CREATE TABLE IF NOT EXISTS " + table + " (" + key + " INTEGER NOT NULL, rid_from BIGINT NOT NULL, rid_to BIGINT NOT NULL)";
     }
-    /** Past this many disjoint ranges the rowid condition costs more than the key scan it saves. */
-    static final int MAX_RANGES = 64;
-    /** Row group size of DuckDB: the granularity of the backfill for trails written before this table. */
-    private static final long ROW_GROUP = 122_880;
 
     /**
      * Records the positions the batch's facts will take, in both tables (call in the append's transaction, before

@@ -257,8 +257,7 @@ final class Schema {
             if (!tableExists(s, SESSION_PROCESS_KEYS)) {
                 s.execute("CREATE TABLE " + SESSION_PROCESS_KEYS + " (exec_id VARCHAR NOT NULL, " + PKEY + " INTEGER NOT NULL)");
                 // a trail written before the table existed (nothing to do for a new one)
-                s.execute("INSERT INTO " + SESSION_PROCESS_KEYS + " SELECT p.proc_exec_id, p." + PKEY + " FROM " + PROCESSES + " p WHERE "
-                        + "p.proc_exec_id IN (SELECT exec_id FROM " + SESSION_PROCESSES + ")");
+                s.execute(SessionTables.mapStoredProcessesSql("SELECT exec_id FROM " + SESSION_PROCESSES));
             }
             s.execute(POLICY_EVENTS_DDL);
             // Payload blocks live in files (DIR/raw): a growing BLOB table is rewritten by every checkpoint.

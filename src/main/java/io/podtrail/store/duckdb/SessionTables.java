@@ -108,13 +108,21 @@ final class SessionTables {
                 }
             }
             // the keys of the stored process rows of these exec ids (rows appended later: mapProcessKeys)
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Schema.SESSION_PROCESS_KEYS + " SELECT p.proc_exec_id, p."
-                    + Schema.PKEY + " FROM " + Schema.PROCESSES + " p WHERE p.proc_exec_id IN (SELECT unnest(?::VARCHAR[])) AND p."
-                    + Schema.PKEY + " NOT IN (SELECT " + Schema.PKEY + " FROM " + Schema.SESSION_PROCESS_KEYS + ")")) {
+            try (PreparedStatement ps = c.prepareStatement(mapStoredProcessesSql("SELECT unnest(?::VARCHAR[])"))) {
                 ps.setObject(1, c.createArrayOf("VARCHAR", a.processes().keySet().toArray()));
                 ps.executeUpdate();
             }
         }
+    }
+
+    /**
+     * Maps the stored process rows of the exec ids a subquery selects into session_process_keys (those not there
+     * yet): on attribution, and for a trail written before the table existed (all of session_processes).
+     */
+    static String mapStoredProcessesSql(String execIds) {
+        return "INSERT INTO " + Schema.SESSION_PROCESS_KEYS + " SELECT p.proc_exec_id, p." + Schema.PKEY + " FROM " + Schema.PROCESSES
+                + " p WHERE p.proc_exec_id IN (" + execIds + ") AND p." + Schema.PKEY + " NOT IN (SELECT " + Schema.PKEY + " FROM "
+                + Schema.SESSION_PROCESS_KEYS + ")";
     }
 
     /**
