@@ -142,6 +142,11 @@ public final class DuckDbEventStore implements EventStore {
     private final ExecutorService stagingThread;
     private long nextBlockId;
     private volatile boolean closed;
+    /**
+     * Every evt.type in wide_events (read on open, added to before an append commits, so never fewer than are
+     * committed): a page whose filter requires others (`evt.type = connect`) has no API side to look at.
+     */
+    private final Set<String> wideTypes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private DuckDbEventStore(Path dataDir, FilterCompiler compiler, Options options) throws SQLException, IOException {
         this.dataDir = dataDir;
@@ -178,6 +183,12 @@ public final class DuckDbEventStore implements EventStore {
                     (int) longQuery(writer, "SELECT coalesce(max(" + Schema.CKEY + "), 0) + 1 FROM " + Schema.CONTAINERS));
             this.peerDim = new Dimension(Dimension.Kind.PEER, Schema.PEER_FIELDS, List.of(Fields.FD_SIP, Fields.FD_CIP, Fields.FD_SPORT), PEER_CACHE,
                     (int) longQuery(writer, "SELECT coalesce(max(" + Schema.NKEY + "), 0) + 1 FROM " + Schema.PEERS));
+            try (Statement st = writer.createStatement(); ResultSet r = st.executeQuery("SELECT DISTINCT evt_type FROM " + Schema.WIDE
+                    + " WHERE evt_type IS NOT NULL")) {
+                while (r.next()) {
+                    wideTypes.add(r.getString(1));
+                }
+            }
             writer.setAutoCommit(false);
         } catch (SQLException | RuntimeException e) {
             writer.close();
@@ -457,6 +468,11 @@ public final class DuckDbEventStore implements EventStore {
                 factRows.add(new CsvStager.Row(e, block, idx, 0, pkey, 0, nkey, isConnectionName(e)));
             }
         }
+        for (CsvStager.Row w : wideRows) {
+            if (w.event().get(Fields.TYPE) instanceof String type) {
+                wideTypes.add(type);
+            }
+        }
         trace("dimension keys", t0);
         List<Future<byte[]>> compressed = new ArrayList<>();
         for (List<byte[]> b : blocks) {
@@ -721,6 +737,7 @@ public final class DuckDbEventStore implements EventStore {
     /** For tests: sets with more keys than this stay subqueries. */
     void maxResolvedKeys(int n) {
         this.maxResolvedKeys = n;
+        largeSets.clear();
     }
 
     private final java.util.concurrent.atomic.AtomicLong pagesFromCandidates = new java.util.concurrent.atomic.AtomicLong();
@@ -728,6 +745,13 @@ public final class DuckDbEventStore implements EventStore {
     /** How many pages were found by checking large key sets on candidates (for tests). */
     long pagesFromCandidates() {
         return pagesFromCandidates.get();
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong pagesCheckedWhole = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many of those read their candidates whole and checked them in Java (for tests). */
+    long pagesCheckedWhole() {
+        return pagesCheckedWhole.get();
     }
 
     /** The plan with its key sets resolved to keys where few, and the facts positions they occupy (see {@link FactSpans}). */
@@ -745,29 +769,41 @@ public final class DuckDbEventStore implements EventStore {
             List<List<Long>> keys = new ArrayList<>();
             StringBuilder spans = new StringBuilder();
             for (Pushdown.KeySet set : plan.keySets()) {
+                String memo = set.onlyGrows() ? set.spans().table + '|' + set.sql().sql() + '|' + set.sql().params() : null;
+                if (memo != null && largeSets.contains(memo)) {
+                    keys.add(null); // was large, still is
+                    continue;
+                }
+                long t0 = System.nanoTime();
                 // no DISTINCT (a blocking hash aggregate over a namespace's 400k processes: 15 ms): the sets' keys are
-                // unique (each dimension row has its own key); a duplicate would only make a set count as large
+                // unique (each dimension row has its own key)
                 java.util.LinkedHashSet<Long> found = new java.util.LinkedHashSet<>();
-                int read = 0;
-                try (PreparedStatement ps = ReadConnections.prepare(c, "SELECT * FROM (" + set.sql().sql() + ") LIMIT " + (maxResolvedKeys + 1))) {
+                List<long[]> positions = new ArrayList<>();
+                try (PreparedStatement ps = ReadConnections.prepare(c, set.spans().keysWithSpans(set.sql().sql(), maxResolvedKeys + 1))) {
                     bind(c, ps, set.sql().params());
                     try (ResultSet r = ps.executeQuery()) {
                         while (r.next()) {
                             found.add(r.getLong(1));
-                            read++;
+                            long from = r.getLong(2);
+                            if (!r.wasNull()) {
+                                positions.add(new long[] {from, r.getLong(3)});
+                            }
                         }
                     }
                 }
-                List<Long> k = new ArrayList<>(found);
-                if (read > maxResolvedKeys) {
+                trace("resolve " + set.spans().table + " (" + found.size() + " keys, " + positions.size() + " spans)", t0);
+                if (found.size() > maxResolvedKeys) {
                     // many processes (a namespace's, a busy pod's): their spans cover most of the trail and cost more to
                     // look up than they save (measured: question 1 at 10M, 34 -> 72 ms); the semi-join stays, or the
                     // set is checked on the few rows the other sets leave (see page)
+                    if (memo != null) {
+                        largeSets.add(memo);
+                    }
                     keys.add(null);
                     continue;
                 }
-                keys.add(k);
-                String cond = set.spans().condition(c, k, "%rid");
+                keys.add(new ArrayList<>(found));
+                String cond = FactSpans.condition(positions, "%rid");
                 if (cond != null) {
                     spans.append(spans.isEmpty() ? "" : " AND ").append(cond);
                 }
@@ -775,6 +811,19 @@ public final class DuckDbEventStore implements EventStore {
             return plan.resolve(keys, spans.isEmpty() ? null : spans.toString());
         });
     }
+
+    /**
+     * The key sets known to be too large to resolve: a set that reads only the dimensions can only grow (see
+     * {@link Pushdown.KeySet#onlyGrows}), so once large it stays large and its resolve statement is skipped
+     * (1.4 ms of question 1's at 10M events: billing's processes).
+     */
+    private final Set<String> largeSets = java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > 1024;
+                }
+            }));
 
     /**
      * Most candidate facts a page reads to check its large key sets on them (see {@link #candidateKeys}); past it
@@ -800,10 +849,10 @@ public final class DuckDbEventStore implements EventStore {
         // the facts of the small one, then check the large one on their few keys, instead of a semi-join whose build
         // reads the whole dimension (measured: question 1 at 10M events, 30 of its 35 ms)
         boolean candidates = plan.factFilter() != null && plan.anyResolved() && !plan.unresolved().isEmpty();
-        List<Object> sensorParams = new ArrayList<>();
-        String sensor = sensorSide(query, filter, plan, candidates, cursor, lowerBound, sensorParams);
         List<Object> apiParams = new ArrayList<>();
-        String api = plan.readsSessions()
+        Set<String> types = Pushdown.eventTypes(query.filter());
+        // no API side when the filter requires event types wide_events has none of (`evt.type = connect`: 1 ms a page)
+        String api = types != null && java.util.Collections.disjoint(types, wideTypes) ? null : plan.readsSessions()
                 ? side(Schema.API_EVENTS, Schema.RID, 1, query, filter, plan.apiHints(), cursor, lowerBound, apiParams)
                 : side(Schema.WIDE, "rowid", 1, query, filter, SqlFragment.TRUE, cursor, lowerBound, apiParams);
         long sessionGeneration = pageRows.sessionGeneration(); // before the transaction's snapshot
@@ -811,21 +860,20 @@ public final class DuckDbEventStore implements EventStore {
             c.setAutoCommit(false);
             try {
                 long t0 = System.nanoTime();
-                List<long[]> order = candidates ? candidateKeys(c, query, plan, sensor, sensorParams, api, apiParams) : null;
+                Candidates found = candidates ? candidateKeys(c, query, plan, cursor, lowerBound, api, apiParams, sessionGeneration) : null;
+                List<long[]> order = found == null ? null : found.order();
                 if (order == null) {
                     List<Object> params = new ArrayList<>();
-                    String sensorSql = candidates ? sensorSide(query, filter, plan, false, cursor, lowerBound, params) : sensor;
-                    if (!candidates) {
-                        params.addAll(sensorParams);
-                    }
+                    String sensorSql = sensorSide(query, filter, plan, cursor, lowerBound, params);
                     params.addAll(apiParams);
                     params.add((long) query.limit() + 1);
-                    order = keys(c, "SELECT _side, " + Schema.RID + ", evt_time, podtrail_id FROM ((" + sensorSql + ") UNION ALL (" + api
-                            + ")) ORDER BY evt_time DESC, podtrail_id DESC LIMIT ?", params);
+                    order = keys(c, "SELECT _side, " + Schema.RID + ", evt_time, podtrail_id FROM ((" + sensorSql + ")"
+                            + (api == null ? "" : " UNION ALL (" + api + ")") + ") ORDER BY evt_time DESC, podtrail_id DESC LIMIT ?", params);
                 }
                 trace("page keys", t0);
                 long t1 = System.nanoTime();
-                List<Map<Long, Event>> rows = List.of(fetch(c, order, 0, sessionGeneration), fetch(c, order, 1, sessionGeneration));
+                List<Map<Long, Event>> rows = List.of(found != null && found.sensorRows() != null ? found.sensorRows()
+                        : fetch(c, order, 0, sessionGeneration), fetch(c, order, 1, sessionGeneration));
                 trace("page rows", t1);
                 List<Event> out = new ArrayList<>(order.size());
                 for (long[] k : order) {
@@ -846,23 +894,31 @@ public final class DuckDbEventStore implements EventStore {
 
     /**
      * The sensor side's key statement: facts alone when the rest of the filter reads only their columns, else the
-     * sensor_events view; for {@code candidates}, without the large key sets, with the facts' own keys, and cut at
-     * {@link #MAX_CANDIDATES} + 1.
+     * sensor_events view.
      */
-    private String sensorSide(EventQuery query, SqlFragment filter, Pushdown.Plan plan, boolean candidates, long[] cursor, Long lowerBound,
-                              List<Object> params) {
-        SqlFragment hints = candidates ? plan.narrowHints() : plan.hints();
-        if (plan.spans() != null) {
-            hints = new SqlFragment(hints.sql() + " AND " + plan.spans().replace("%rid", plan.factFilter() != null ? "rowid" : Schema.RID),
-                    hints.params());
-        }
-        if (candidates) {
-            return side(Schema.FACTS, "rowid", ", " + Schema.PKEY + ", " + Schema.NKEY, 0, query, plan.factFilter(), hints, cursor, lowerBound,
-                    maxCandidates + 1, params);
-        }
+    private String sensorSide(EventQuery query, SqlFragment filter, Pushdown.Plan plan, long[] cursor, Long lowerBound, List<Object> params) {
+        SqlFragment hints = withSpans(plan, plan.hints());
         return plan.factFilter() != null
                 ? side(Schema.FACTS, "rowid", 0, query, plan.factFilter(), hints, cursor, lowerBound, params)
                 : side(Schema.SENSOR_EVENTS, Schema.RID, 0, query, filter, hints, cursor, lowerBound, params);
+    }
+
+    /**
+     * The candidates' statement (see {@link #candidateKeys}): the facts the filter's own conditions and the resolved
+     * key sets select, without the large key sets, with {@code columns} after the keys, cut at {@code limit}.
+     */
+    private String candidateSide(EventQuery query, Pushdown.Plan plan, long[] cursor, Long lowerBound, String columns, int limit,
+                                 List<Object> params) {
+        return side(Schema.FACTS, "rowid", columns, 0, query, plan.factFilter(), withSpans(plan, plan.narrowHints()), cursor, lowerBound,
+                limit, params);
+    }
+
+    private static SqlFragment withSpans(Pushdown.Plan plan, SqlFragment hints) {
+        if (plan.spans() == null) {
+            return hints;
+        }
+        return new SqlFragment(hints.sql() + " AND " + plan.spans().replace("%rid", plan.factFilter() != null ? "rowid" : Schema.RID),
+                hints.params());
     }
 
     /** A page's keys (side, row position, time, id) in page order. */
@@ -879,27 +935,99 @@ public final class DuckDbEventStore implements EventStore {
         return out;
     }
 
+    /** A candidate page's keys in page order, and its sensor rows when they were read whole to check them (else null). */
+    private record Candidates(List<long[]> order, Map<Long, Event> sensorRows) {
+    }
+
+    /**
+     * Most candidates read whole and checked in Java (up to a page's worth) rather than by asking each large set's
+     * dimension for their keys: reading them costs what reading the page's rows would, in the statement that finds
+     * them (measured at 10M events, question 1: the check statement and reading the two rows took 2.0 ms each).
+     */
+    static final int MAX_CHECKED_WHOLE = 256;
+
     /**
      * The page's keys found from candidates: the sensor facts the resolved sets and the facts' own conditions
-     * select, kept when their process and peer keys are in each large set (asked of the dimension for just those
-     * keys), merged in page order with the API side's. Null when there are more than {@link #MAX_CANDIDATES}.
+     * select, kept when they pass the large key sets, merged in page order with the API side's. Up to a page's worth
+     * of candidates ({@link #MAX_CHECKED_WHOLE}) are read whole and the filter evaluated on their events
+     * ({@link io.podtrail.query.FilterEvaluator} has the SQL's semantics; the rows are the page's); more are checked
+     * by asking each large set's dimension for just their keys. Null when there are more than {@link #MAX_CANDIDATES}.
      */
-    private List<long[]> candidateKeys(Connection c, EventQuery query, Pushdown.Plan plan, String sensor, List<Object> sensorParams,
-                                       String api, List<Object> apiParams) throws SQLException {
-        List<long[]> found = new ArrayList<>(); // rowid, time, id, _pkey, _nkey
+    private Candidates candidateKeys(Connection c, EventQuery query, Pushdown.Plan plan, long[] cursor, Long lowerBound, String api,
+                                     List<Object> apiParams, long sessionGeneration) throws SQLException {
         long t0 = System.nanoTime();
-        try (PreparedStatement ps = ReadConnections.prepare(c, sensor)) {
-            bind(c, ps, sensorParams);
-            try (ResultSet r = ps.executeQuery()) {
-                while (r.next()) {
-                    found.add(new long[] {r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6)});
+        int wholeLimit = Math.min(Math.min(query.limit() + 1, MAX_CHECKED_WHOLE), maxCandidates);
+        java.util.function.Predicate<Event> matches = evaluator(query.filter());
+        List<long[]> found = null; // rowid, time, id (and _pkey, _nkey when checked by the sets)
+        Map<Long, Event> rows = null;
+        if (matches != null) {
+            List<Object> params = new ArrayList<>();
+            Map<Long, PageRows.Row> facts = new java.util.HashMap<>();
+            try (PreparedStatement ps = ReadConnections.prepare(c, candidateSide(query, plan, cursor, lowerBound, ", " + PageRows.FACT_ROW_COLUMNS,
+                    wholeLimit + 1, params))) {
+                bind(c, ps, params);
+                try (ResultSet r = ps.executeQuery()) {
+                    while (r.next()) {
+                        facts.put(r.getLong(2), PageRows.factRow(r, 5));
+                    }
                 }
             }
+            trace("page candidates whole (" + facts.size() + ")", t0);
+            if (facts.size() <= wholeLimit) {
+                rows = facts.isEmpty() ? Map.of() : pageRows.complete(c, facts, sessionGeneration);
+                found = new ArrayList<>();
+                for (Map.Entry<Long, Event> e : rows.entrySet()) {
+                    if (matches.test(e.getValue())) {
+                        found.add(new long[] {e.getKey(), e.getValue().time(), e.getValue().id()});
+                    }
+                }
+                pagesCheckedWhole.incrementAndGet();
+                trace("page candidates checked whole", t0);
+            }
         }
-        trace("page candidates (" + found.size() + ")", t0);
-        if (found.size() > maxCandidates) {
+        if (found == null) {
+            found = new ArrayList<>();
+            List<Object> params = new ArrayList<>();
+            try (PreparedStatement ps = ReadConnections.prepare(c, candidateSide(query, plan, cursor, lowerBound, ", " + Schema.PKEY + ", "
+                    + Schema.NKEY, maxCandidates + 1, params))) {
+                bind(c, ps, params);
+                try (ResultSet r = ps.executeQuery()) {
+                    while (r.next()) {
+                        found.add(new long[] {r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6)});
+                    }
+                }
+            }
+            trace("page candidates (" + found.size() + ")", t0);
+            if (found.size() > maxCandidates) {
+                return null;
+            }
+            checkLargeSets(c, plan, found);
+            trace("page candidates checked", t0);
+        }
+        List<long[]> out = new ArrayList<>();
+        for (long[] f : found) {
+            out.add(new long[] {0, f[0], f[1], f[2]});
+        }
+        if (api != null) {
+            out.addAll(keys(c, api, apiParams));
+        }
+        pagesFromCandidates.incrementAndGet();
+        // page order: newest first, then the larger id (as the statements' ORDER BY)
+        out.sort((a, b) -> a[2] != b[2] ? Long.compare(b[2], a[2]) : Long.compare(b[3], a[3]));
+        return new Candidates(out.size() > query.limit() + 1 ? new ArrayList<>(out.subList(0, query.limit() + 1)) : out, rows);
+    }
+
+    /** The filter as a predicate on events; null if it does not compile (never here: the SQL compiler accepted it). */
+    private static java.util.function.Predicate<Event> evaluator(String filterText) {
+        try {
+            return io.podtrail.query.FilterEvaluator.of(io.podtrail.query.Filter.compile(filterText));
+        } catch (io.podtrail.query.FilterException e) {
             return null;
         }
+    }
+
+    /** Keeps the candidates (rowid, time, id, _pkey, _nkey) whose keys are in every large set, asking each for just those. */
+    private static void checkLargeSets(Connection c, Pushdown.Plan plan, List<long[]> found) throws SQLException {
         for (Pushdown.KeySet set : plan.unresolved()) {
             int column = set.spans() == FactSpans.PROCESSES ? 3 : 4;
             java.util.TreeSet<Long> keys = new java.util.TreeSet<>();
@@ -907,7 +1035,7 @@ public final class DuckDbEventStore implements EventStore {
                 keys.add(f[column]);
             }
             if (keys.isEmpty()) {
-                break;
+                return;
             }
             Set<Long> in = new HashSet<>();
             // the bounds let the dimension's zone maps skip most of it (keys are assigned in insertion order); literals,
@@ -924,17 +1052,7 @@ public final class DuckDbEventStore implements EventStore {
                 }
             }
             found.removeIf(f -> !in.contains(f[column]));
-            trace("page candidates checked", t0);
         }
-        List<long[]> out = new ArrayList<>();
-        for (long[] f : found) {
-            out.add(new long[] {0, f[0], f[1], f[2]});
-        }
-        out.addAll(keys(c, api, apiParams));
-        pagesFromCandidates.incrementAndGet();
-        // page order: newest first, then the larger id (as the statements' ORDER BY)
-        out.sort((a, b) -> a[2] != b[2] ? Long.compare(b[2], a[2]) : Long.compare(b[3], a[3]));
-        return out.size() > query.limit() + 1 ? new ArrayList<>(out.subList(0, query.limit() + 1)) : out;
     }
 
     /** The rows of one side of a page (0: facts, 1: wide_events), whole, by row position ({@link PageRows}). */

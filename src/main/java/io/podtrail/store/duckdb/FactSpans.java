@@ -79,28 +79,29 @@ final class FactSpans {
     }
 
     /**
-     * The facts positions of these keys, as a condition on {@code column} (rowid, or the view's _rid): null
-     * when the spans are too scattered to help.
+     * The statement listing a key set's first {@code limit} keys, each with the spans of its facts (one row per span;
+     * NULL bounds for a key without facts): the keys and where they are in one statement.
      */
-    String condition(Connection c, List<Long> keys, String column) throws SQLException {
-        if (keys.isEmpty()) {
-            return "FALSE";
-        }
+    String keysWithSpans(String setSql, int limit) {
+        return "SELECT k.k, s.rid_from, s.rid_to FROM (SELECT * FROM (" + setSql + ") LIMIT " + limit + ") k(k) LEFT JOIN " + table
+                + " s ON s." + key + " = k.k";
+    }
+
+    /**
+     * These spans (in any order, overlapping) as a condition on {@code column} (rowid, or the view's _rid): FALSE for
+     * none, null when too scattered to help. Merged and sorted here: DISTINCT and ORDER BY in the statement cost a
+     * hash aggregate and a sort (measured at 10M events: 1.9 against 0.9 ms for three peers' 117 spans).
+     */
+    static String condition(List<long[]> spans, String column) {
+        List<long[]> sorted = new ArrayList<>(spans);
+        sorted.sort((a, b) -> Long.compare(a[0], b[0]));
         List<long[]> ranges = new ArrayList<>();
-        try (PreparedStatement ps = ReadConnections.prepare(c, "SELECT DISTINCT rid_from, rid_to FROM " + table + " WHERE " + key + " IN ("
-                + "SELECT unnest(?::BIGINT[])) ORDER BY rid_from")) {
-            ps.setObject(1, c.createArrayOf("BIGINT", keys.toArray()));
-            try (ResultSet r = ps.executeQuery()) {
-                while (r.next()) {
-                    long from = r.getLong(1);
-                    long to = r.getLong(2);
-                    long[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
-                    if (last != null && from <= last[1] + 1) {
-                        last[1] = Math.max(last[1], to);
-                    } else {
-                        ranges.add(new long[] {from, to});
-                    }
-                }
+        for (long[] span : sorted) {
+            long[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+            if (last != null && span[0] <= last[1] + 1) {
+                last[1] = Math.max(last[1], span[1]);
+            } else {
+                ranges.add(new long[] {span[0], span[1]});
             }
         }
         if (ranges.isEmpty()) {

@@ -41,25 +41,41 @@ final class PageRows {
     private final Lru containers = new Lru(4096);
     private final Lru peers = new Lru(8192);
 
-    /** A row of one table: its field values by catalogue index, plus the keys it references. */
-    private record Row(Object[] values, long key1, long key2, boolean flag) {
+    /** A row of one table: its field values by catalogue index, plus the keys it references (facts: _pkey, _nkey). */
+    record Row(Object[] values, long key1, long key2, boolean flag) {
+    }
+
+    /** The columns of a whole facts row ({@link #factRow}): the fact fields, _pkey, _nkey and _fd_name_conn. */
+    static final String FACT_ROW_COLUMNS = columns(FACT_FIELDS) + ", " + Schema.PKEY + ", " + Schema.NKEY + ", " + Schema.FD_NAME_CONN;
+
+    /** The facts row whose {@link #FACT_ROW_COLUMNS} start at column {@code first}. */
+    static Row factRow(ResultSet r, int first) throws SQLException {
+        int n = FACT_FIELDS.size();
+        return new Row(values(r, first, FACT_FIELDS), r.getLong(first + n), r.getLong(first + n + 1), r.getBoolean(first + n + 2));
     }
 
     /** The events at these facts row positions, by position. */
     Map<Long, Event> read(Connection c, Collection<Long> rids, long sessionGeneration) throws SQLException {
         Map<Long, Row> facts = new HashMap<>();
         long t0 = System.nanoTime();
-        try (PreparedStatement ps = ReadConnections.prepare(c, "SELECT rowid, " + columns(FACT_FIELDS) + ", " + Schema.PKEY + ", " + Schema.NKEY
-                + ", " + Schema.FD_NAME_CONN + " FROM " + Schema.FACTS + " WHERE rowid IN (SELECT unnest(?::BIGINT[]))")) {
+        try (PreparedStatement ps = ReadConnections.prepare(c, "SELECT rowid, " + FACT_ROW_COLUMNS + " FROM " + Schema.FACTS
+                + " WHERE rowid IN (SELECT unnest(?::BIGINT[]))")) {
             ps.setObject(1, c.createArrayOf("BIGINT", rids.toArray()));
             try (ResultSet r = ps.executeQuery()) {
-                int n = FACT_FIELDS.size();
                 while (r.next()) {
-                    facts.put(r.getLong(1), new Row(values(r, 2, FACT_FIELDS), r.getLong(n + 2), r.getLong(n + 3), r.getBoolean(n + 4)));
+                    facts.put(r.getLong(1), factRow(r, 2));
                 }
             }
         }
         DuckDbEventStore.trace("rows: facts", t0);
+        return complete(c, facts, sessionGeneration);
+    }
+
+    /**
+     * The events of facts rows read whole, by position: their process, container and peer rows (by key) and their
+     * session (by exec id) put with them as the sensor_events view does.
+     */
+    Map<Long, Event> complete(Connection c, Map<Long, Row> facts, long sessionGeneration) throws SQLException {
         Set<Long> pkeys = new LinkedHashSet<>();
         Set<Long> nkeys = new LinkedHashSet<>();
         for (Row f : facts.values()) {

@@ -7,6 +7,7 @@ import io.podtrail.query.Condition;
 import io.podtrail.query.Filter;
 import io.podtrail.query.FilterEvaluator;
 import io.podtrail.query.FilterException;
+import io.podtrail.query.Op;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -100,8 +101,12 @@ final class Pushdown {
         }
     }
 
-    /** A conjunct that selects processes (facts' _pkey) or peers (_nkey): the subquery of the keys it selects. */
-    record KeySet(FactSpans spans, SqlFragment sql) {
+    /**
+     * A conjunct that selects processes (facts' _pkey) or peers (_nkey): the subquery of the keys it selects.
+     * {@code onlyGrows}: it reads only the dimensions, whose rows are never changed or removed, so the set can only
+     * gain keys (a session's processes can change: sessions are replaced and removed).
+     */
+    record KeySet(FactSpans spans, SqlFragment sql, boolean onlyGrows) {
     }
 
     /** What the key sets came to: per set its keys, or null when too many to list; the listed keys' facts positions. */
@@ -178,6 +183,35 @@ final class Pushdown {
                 keySets, null);
     }
 
+    /**
+     * The event types a filter's rows must have (its top-level {@code evt.type = X} and {@code evt.type in (...)}
+     * conjuncts, intersected), or null when it allows any.
+     */
+    static Set<String> eventTypes(String filterText) {
+        if (filterText == null || filterText.isBlank()) {
+            return null;
+        }
+        Condition c;
+        try {
+            c = Filter.compile(filterText).condition();
+        } catch (FilterException e) {
+            return null;
+        }
+        Set<String> out = null;
+        for (Condition term : c instanceof Condition.All all ? all.terms() : List.of(c)) {
+            if (term instanceof Condition.Test t && t.target().field() == Fields.TYPE && t.target().arg() == null
+                    && t.target().transform() == Condition.Transform.NONE && (t.op() == Op.EQ || t.op() == Op.IN)) {
+                Set<String> values = new HashSet<>();
+                t.values().forEach(v -> values.add(String.valueOf(v)));
+                if (out != null) {
+                    values.retainAll(out);
+                }
+                out = values;
+            }
+        }
+        return out;
+    }
+
     private static long satAdd(long a, long b) {
         long r = a + b;
         return ((a ^ r) & (b ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
@@ -212,7 +246,8 @@ final class Pushdown {
                 for (FactSpans kind : List.of(FactSpans.PROCESSES, FactSpans.PEERS)) {
                     String prefix = kind.key + " IN (";
                     if (filled.startsWith(prefix) && filled.endsWith(")")) {
-                        keySets.add(new KeySet(kind, new SqlFragment(filled.substring(prefix.length(), filled.length() - 1), hintParams)));
+                        keySets.add(new KeySet(kind, new SqlFragment(filled.substring(prefix.length(), filled.length() - 1), hintParams),
+                                !sessionOnly(fields, term)));
                         filled = null;
                         break;
                     }

@@ -18,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A filter that names a large set of processes (a namespace's) next to a small one (a command, a destination):
- * the page is found from the small set's facts, and the large set is checked on just their keys. The answers
- * must be exactly the evaluator's, page after page, whichever set is large.
+ * the page is found from the small set's facts, and the large set is checked on just their keys (or, for up to a
+ * page's worth of candidates, on the candidates read whole). The answers must be exactly the evaluator's, page after
+ * page, whichever set is large.
  */
 class CandidatePagesTest {
 
@@ -38,7 +39,12 @@ class CandidatePagesTest {
             }
             List<Event> stored = page(store, "", 500);
             assertThat(stored).hasSize(events.size());
+            long whole = store.pagesCheckedWhole();
+            long before = store.pagesFromCandidates();
             check(store, stored, true);
+            // both checks ran: candidates read whole (pages of 1000) and asked of the large sets (pages of 7)
+            assertThat(store.pagesCheckedWhole()).isGreaterThan(whole);
+            assertThat(store.pagesFromCandidates() - before).isGreaterThan(store.pagesCheckedWhole() - whole);
             // more candidates than a page may check: the same answers through the semi-joins
             store.maxCandidates(3);
             check(store, stored, false);

@@ -64,6 +64,20 @@ class FactSpansTest {
         }
     }
 
+    @Test
+    void spansAreSortedAndMergedIntoRanges() {
+        List<long[]> spans = List.of(new long[] {200, 299}, new long[] {0, 99}, new long[] {100, 149}, new long[] {120, 199},
+                new long[] {400, 499});
+        assertThat(FactSpans.condition(spans, "rowid")).isEqualTo("(rowid BETWEEN 0 AND 299 OR rowid BETWEEN 400 AND 499)");
+        assertThat(FactSpans.condition(List.of(), "rowid")).as("keys without facts").isEqualTo("FALSE");
+        List<long[]> scattered = new ArrayList<>();
+        for (int i = 0; i <= FactSpans.MAX_RANGES; i++) {
+            scattered.add(new long[] {i * 10L, i * 10L + 5});
+        }
+        assertThat(FactSpans.condition(scattered, "rowid")).as("too scattered to help").isNull();
+        assertThat(FactSpans.condition(scattered.subList(0, FactSpans.MAX_RANGES), "_rid")).startsWith("(_rid BETWEEN 0 AND 5 OR");
+    }
+
     /** Events i in [0, 500) of a batch that meet {@code p}. */
     private static int perBatch(java.util.function.IntPredicate p) {
         return (int) java.util.stream.IntStream.range(0, 500).filter(p).count();

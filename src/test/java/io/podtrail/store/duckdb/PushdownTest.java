@@ -39,6 +39,7 @@ class PushdownTest {
         Pushdown.Plan p = Pushdown.plan("k8s.ns.name = billing and peer.known = false and evt.type = connect", NO_LOOKUP);
         assertThat(p.keySets()).extracting(Pushdown.KeySet::spans).containsExactly(FactSpans.PROCESSES, FactSpans.PEERS);
         assertThat(p.keySets().get(1).sql().sql()).startsWith("SELECT _nkey FROM peers WHERE");
+        assertThat(p.keySets()).as("dimension rows are never changed or removed").allMatch(Pushdown.KeySet::onlyGrows);
         // the namespace's processes too many to list, the unknown destinations three
         Pushdown.Plan r = p.resolve(java.util.Arrays.asList(null, List.of(161L, 183L, 184L)), "(%rid BETWEEN 0 AND 9)");
         assertThat(r.unresolved()).extracting(Pushdown.KeySet::spans).containsExactly(FactSpans.PROCESSES);
@@ -73,6 +74,8 @@ class PushdownTest {
         assertThat(p.factFilter()).as("the session conjunct is decided by its hint").isNotNull();
         assertThat(p.hints().sql()).as("the sessions' process keys, precomputed").contains("session_process_keys")
                 .doesNotContain("FROM processes");
+        assertThat(p.keySets()).singleElement().as("a session's processes can change: never remembered as large")
+                .matches(k -> !k.onlyGrows());
         assertThat(p.apiHints().sql()).contains("ka_auditid IN").contains("evt_time BETWEEN " + p.floor() + " AND "
                 + (6_000_000_000_000L + Pushdown.SESSION_FLOOR_MARGIN_NS));
     }
