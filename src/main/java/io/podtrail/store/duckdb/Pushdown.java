@@ -47,6 +47,14 @@ final class Pushdown {
             return withKeySets(true);
         }
 
+        /**
+         * The API side's hints on {@code column}: the api_events view's {@link Schema#RID}, or wide_events' rowid to
+         * find the rows without the view.
+         */
+        SqlFragment apiHintsOn(String column) {
+            return new SqlFragment(apiHints.sql().replace(API_ROWS, column), apiHints.params());
+        }
+
         /** The hints without the key sets too large to resolve (the rest narrows the page; those are checked after). */
         SqlFragment narrowHints() {
             return withKeySets(false);
@@ -288,13 +296,15 @@ final class Pushdown {
      */
     private static String apiHint(Set<Field> fields, Condition term) {
         if (sessionOnly(fields, term)) {
-            return Schema.RID + " IN (SELECT rowid FROM " + Schema.WIDE + " WHERE ka_auditid IN (SELECT session_id FROM " + Schema.SESSIONS
+            return API_ROWS + " IN (SELECT rowid FROM " + Schema.WIDE + " WHERE ka_auditid IN (SELECT session_id FROM " + Schema.SESSIONS
                     + " WHERE %s) AND " + REQUESTS + " UNION ALL SELECT rowid FROM " + Schema.WIDE + " WHERE proc_exec_id IN (SELECT sp.exec_id FROM "
                     + Schema.SESSION_PROCESSES + " sp JOIN " + Schema.SESSIONS + " USING (session_id) WHERE %s) AND " + FLOOR_TIME + ")";
         }
         return null;
     }
 
+    /** The column the API hints restrict: the api_events view's _rid, or wide_events' own rowid ({@link Plan#apiHintsOn}). */
+    private static final String API_ROWS = "%apirows";
     /** Where a session's API requests are looked for: around the sessions' span. */
     private static final String REQUESTS = "%requests";
     /** Where a session's other rows are looked for: from the floor on. */

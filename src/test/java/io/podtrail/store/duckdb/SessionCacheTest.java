@@ -78,6 +78,50 @@ class SessionCacheTest {
         }
     }
 
+    /**
+     * A session's page on the API side: its request (by auditID) and its processes' rows kept whole (a Falco alert,
+     * by exec id) are found by position and checked in Java against the whole filter; another session's request and
+     * rows, and rows the rest of the filter rejects, must not come with them, page after page.
+     */
+    @Test
+    void aSessionsRequestAndItsProcessesRowsKeptWholeAreOnItsPages(@TempDir Path dir) {
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir, DuckDbFilterSql.TEXT_COMPILER)) {
+            long s = 1_000_000_000L;
+            store.append(List.of(
+                    TestEvents.stage(2, "ResponseComplete", TestEvents.T0 - s, TestEvents.T0 - s),
+                    TestEvents.exec(1, TestEvents.T0, "bash -i").set(Fields.PROC_EXEC_ID, "exec-bash"),
+                    TestEvents.exec(3, TestEvents.T0 + s, "cat /etc/shadow").set(Fields.PROC_EXEC_ID, "exec-bash")
+                            .set(Fields.FALCO_RULE, "Read sensitive file").set(Fields.FORMAT, "falco"),
+                    TestEvents.stage(9, "ResponseComplete", TestEvents.T0 + 2 * s, TestEvents.T0 + 2 * s),
+                    TestEvents.exec(4, TestEvents.T0 + 3 * s, "curl evil").set(Fields.PROC_EXEC_ID, "exec-other")
+                            .set(Fields.FALCO_RULE, "Outbound to unknown").set(Fields.FORMAT, "falco"),
+                    TestEvents.exec(5, TestEvents.T0 + 4 * s, "ls").set(Fields.PROC_EXEC_ID, "exec-bash")));
+            store.attribute(new Attributions(List.of(session("audit-2", "john.doe"), session("audit-9", "jane.roe")),
+                    Map.of("exec-bash", "audit-2", "exec-other", "audit-9"), List.of()));
+
+            assertThat(ids(store, "session.id = audit-2")).containsExactly(5L, 3L, 1L, 2L);
+            assertThat(pages(store, "session.id = audit-2", 1)).containsExactly(5L, 3L, 1L, 2L);
+            assertThat(ids(store, "session.user.name = jane.roe")).containsExactly(4L, 9L);
+            assertThat(ids(store, "session.id = audit-2 and falco.rule exists")).containsExactly(3L);
+            assertThat(ids(store, "session.id = audit-2 and ka.auditid = audit-2")).containsExactly(2L);
+            assertThat(ids(store, "session.id = audit-2 and proc.cmdline contains shadow")).containsExactly(3L);
+            assertThat(ids(store, "session.id = audit-2 and session.root = true")).containsExactly(5L, 3L, 1L);
+            Event alert = one(store, "session.id = audit-2 and falco.rule exists");
+            assertThat(alert.get(Fields.SESSION_USER_NAME)).as("the row's session fields, as the view gives them").isEqualTo("john.doe");
+        }
+    }
+
+    private static List<Long> pages(DuckDbEventStore store, String filter, int limit) {
+        List<Long> out = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            io.podtrail.store.EventStore.EventPage p = store.query(new EventQuery(filter, null, null, limit, cursor));
+            p.events().forEach(e -> out.add(e.id()));
+            cursor = p.nextCursor();
+        } while (cursor != null);
+        return out;
+    }
+
     private static List<Long> ids(DuckDbEventStore store, String filter) {
         return store.query(new EventQuery(filter, null, null, 100, null)).events().stream().map(Event::id).toList();
     }
