@@ -85,7 +85,15 @@
  *     occupy: the key scans read only those row groups. A set too large to list (a namespace's 400k processes)
  *     next to a resolved one is not joined: the resolved sets' facts are found first (at most 20,000 candidates),
  *     then the large set is asked for just the candidates' keys (question 1 at 10M events: the semi-join's build
- *     over every process was 30 of its 35 ms);</li>
+ *     over every process was 30 of its 35 ms). Up to a page's worth of candidates (256) are instead read whole in
+ *     the statement that finds them and the filter evaluated on their events in Java
+ *     ({@link io.podtrail.query.FilterEvaluator}, held to the SQL's semantics by the differential tests): the page's
+ *     rows were to be read anyway. A set's keys and their spans come in one statement; a set over the dimensions
+ *     found too large is remembered as such (dimension rows are never changed or removed, so it can only grow);</li>
+ * <li>the API side is skipped when the filter requires event types wide_events has never held ({@code evt.type =
+ *     connect}; the types are read on open and added to before an append commits). A filter that names sessions
+ *     finds its API rows (the sessions' requests, the rows kept whole of their processes) by position and checks
+ *     them whole in Java, instead of through the api_events view's session joins;</li>
  * <li>the page's rows by position ({@link io.podtrail.store.duckdb.PageRows}): facts rows and wide rows by rowid
  *     (DuckDB turns the semi-join into a filter inside the scan that reads only those rows), their dimension rows
  *     by key (cached: they never change) and their sessions by exec id or auditID (cached too, emptied whenever
