@@ -77,10 +77,16 @@ final class FactSpans {
         }
     }
 
-    /** Builds the table from facts for a trail written before it existed (one pass; per row group). */
+    /**
+     * Builds the table from facts for a trail written before it existed (one pass; per row group), in key order:
+     * a set's keys are looked up by a join whose key range DuckDB pushes into this table's zone maps, which only
+     * prunes when keys are clustered (as appends leave them; the aggregate's hash order made every tcpdump at 100M
+     * events 13.7 -> 26.1 ms).
+     */
     void backfill(Statement s) throws SQLException {
-        s.execute("INSERT INTO " + table + " SELECT " + key + ", (rowid // " + ROW_GROUP + ") * " + ROW_GROUP + ", (rowid // " + ROW_GROUP
-                + ") * " + ROW_GROUP + " + " + (ROW_GROUP - 1) + ", count(*) FROM " + Schema.FACTS + " GROUP BY ALL");
+        s.execute("INSERT INTO " + table + " SELECT " + key + ", (rowid // " + ROW_GROUP + ") * " + ROW_GROUP + " AS rid_from, (rowid // "
+                + ROW_GROUP + ") * " + ROW_GROUP + " + " + (ROW_GROUP - 1) + ", count(*) FROM " + Schema.FACTS + " GROUP BY ALL ORDER BY "
+                + key + ", rid_from");
     }
 
     /**
