@@ -12,8 +12,8 @@ import java.util.List;
  * Where each process's (and each peer's) facts are: {@code fact_spans(_pkey, rid_from, rid_to, n)}, one row per
  * process key and appended batch, the facts row positions that batch occupies and how many of its facts are the
  * key's; {@code peer_spans(_nkey, ...)} the same per peer key. The counts bound how many facts a resolved set can
- * select, so a page knows before reading them whether its candidates fit in memory whole. Facts are append-only (never deleted), so a row's position is fixed; a batch's rows fill
- * positions [count before, count after). A filter that selects processes (by name, command line, pod, session) or
+ * select, so a page knows before reading them whether its candidates fit in memory whole. Facts are append-only
+ * (never deleted), so a row's position is fixed; a batch's rows fill positions [count before, count after). A filter that selects processes (by name, command line, pod, session) or
  * peers (a destination, unknown destinations) then reads only the row groups their batches occupy
  * ({@code rowid BETWEEN ...}, which DuckDB prunes by row group) instead of the key column of every row group:
  * a B-tree's job, at the granularity of a batch, for ~1-2 index rows per process or peer and batch.
@@ -42,7 +42,7 @@ final class FactSpans {
     /** n: how many facts of the key the span holds (an upper bound on what a page reads there). */
     String ddl() {
         return "CREATE TABLE IF NOT EXISTS " + table + " (" + key + " INTEGER NOT NULL, rid_from BIGINT NOT NULL, rid_to BIGINT NOT NULL, "
-                + "n INTEGER)";
+                + "n INTEGER NOT NULL)";
     }
 
     /**

@@ -87,13 +87,8 @@ final class Pushdown {
         /**
          * With the key sets found (each set's keys, or null where there were too many to list) and the facts
          * positions the listed keys occupy ({@link FactSpans#condition}, on the placeholder {@code %rid}; null
-         * when too scattered to help).
+         * when too scattered to help), and at most how many facts the listed sets select (their spans' counts).
          */
-        Plan resolve(List<List<Long>> keys, String spans) {
-            return resolve(keys, spans, Long.MAX_VALUE);
-        }
-
-        /** As {@link #resolve(List, String)}, knowing that the resolved sets select at most {@code facts} facts. */
         Plan resolve(List<List<Long>> keys, String spans, long facts) {
             return new Plan(otherHints, apiHints, factFilter, readsSessions, floor, keySets, new Resolved(keys, spans, facts));
         }

@@ -41,7 +41,7 @@ class PushdownTest {
         assertThat(p.keySets().get(1).sql().sql()).startsWith("SELECT _nkey FROM peers WHERE");
         assertThat(p.keySets()).as("dimension rows are never changed or removed").allMatch(Pushdown.KeySet::onlyGrows);
         // the namespace's processes too many to list, the unknown destinations three
-        Pushdown.Plan r = p.resolve(java.util.Arrays.asList(null, List.of(161L, 183L, 184L)), "(%rid BETWEEN 0 AND 9)");
+        Pushdown.Plan r = p.resolve(java.util.Arrays.asList(null, List.of(161L, 183L, 184L)), "(%rid BETWEEN 0 AND 9)", 2);
         assertThat(r.unresolved()).extracting(Pushdown.KeySet::spans).containsExactly(FactSpans.PROCESSES);
         assertThat(r.anyResolved()).isTrue();
         assertThat(r.narrowHints().sql()).isEqualTo("_nkey IN (SELECT unnest(?::BIGINT[]))");
