@@ -24,7 +24,7 @@ public final class Fields {
 
     // --- event ---
     public static final Field ID = stored("podtrail.id", FieldType.LONG,
-            "Podtrail's event identifier: a 64-bit hash of the source event (the auditID for Kubernetes API requests); re-ingesting the same input yields the same id.", "all");
+            "Podtrail's event identifier: 64 bits made from the event's time and a hash of the source record (of the auditID for Kubernetes API requests); re-ingesting the same input yields the same id.", "all");
     public static final Field KIND = stored("podtrail.kind", FieldType.STRING,
             "What the event is: exec, exit, connect, accept, close, file, k8s_api or other.", "all");
     public static final Field FORMAT = stored("podtrail.format", FieldType.STRING,

@@ -2,6 +2,7 @@ package io.podtrail.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.podtrail.event.Event;
+import io.podtrail.event.EventIds;
 import io.podtrail.event.EventKind;
 import io.podtrail.event.Field;
 import io.podtrail.event.Fields;
@@ -47,7 +48,6 @@ public final class FalcoJsonSource extends JsonEventSource {
         }
         Event e = new Event();
         e.set(Fields.FORMAT, SourceFormat.FALCO.id());
-        e.set(Fields.ID, raw.hash());
         JsonNode tags = node.get("tags");
         List<String> tagList = tags != null && tags.isArray() ? K8sAuditSource.stringList(tags) : List.of();
         // Alerts of Podtrail's own catch-all rules (tag "podtrail") report activity, not detections: they are
@@ -135,6 +135,7 @@ public final class FalcoJsonSource extends JsonEventSource {
             throw new RecordException("missing event time (output_fields 'evt.time' / 'evt.time.iso8601' or top-level 'time')");
         }
         e.set(Fields.TIME, time);
+        e.set(Fields.ID, EventIds.derive(time, raw.hash()));
 
         // kind
         EventKind kind;

@@ -3,6 +3,7 @@ package io.podtrail.ingest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.podtrail.event.Event;
+import io.podtrail.event.EventIds;
 import io.podtrail.event.EventKind;
 import io.podtrail.event.Fields;
 import io.podtrail.event.SourceFormat;
@@ -100,6 +101,9 @@ public final class K8sAuditSource extends JsonEventSource {
             time = timeField(n, "timestamp"); // v1beta1 / v1alpha1
         }
         Long stageTime = timeField(n, "stageTimestamp");
+        // Every stage of a request carries its received time, so its stages share the id; without one (a stage's
+        // own time differs per stage) the id is the auditID's hash alone.
+        long id = time != null ? EventIds.derive(time, Hashing.hash64(auditId)) : Hashing.hash64(auditId);
         if (time == null) {
             time = stageTime;
         }
@@ -108,7 +112,7 @@ public final class K8sAuditSource extends JsonEventSource {
         }
         Event e = new Event();
         e.kind(EventKind.K8S_API);
-        e.set(Fields.ID, Hashing.hash64(auditId));
+        e.set(Fields.ID, id);
         e.set(Fields.FORMAT, SourceFormat.K8S_AUDIT.id());
         e.set(Fields.SOURCE, "k8s_audit");
         e.set(Fields.TIME, time);

@@ -2,6 +2,7 @@ package io.podtrail.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.podtrail.event.Event;
+import io.podtrail.event.EventIds;
 import io.podtrail.event.EventKind;
 import io.podtrail.event.Field;
 import io.podtrail.event.Fields;
@@ -70,7 +71,7 @@ public final class PodtrailJsonSource extends JsonEventSource {
         }
         e.set(Fields.FORMAT, SourceFormat.PODTRAIL.id());
         if (e.get(Fields.ID) == null) {
-            e.set(Fields.ID, raw.hash());
+            e.set(Fields.ID, EventIds.derive(e.time(), raw.hash()));
         }
         if (e.get(Fields.SOURCE) == null) {
             e.set(Fields.SOURCE, e.kind() == EventKind.K8S_API ? "k8s_audit" : "syscall");

@@ -2,6 +2,7 @@ package io.podtrail.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.podtrail.event.Event;
+import io.podtrail.event.EventIds;
 import io.podtrail.event.EventKind;
 import io.podtrail.event.Fields;
 import io.podtrail.event.SourceFormat;
@@ -87,7 +88,6 @@ public final class TetragonJsonSource extends JsonEventSource {
         Event e = new Event();
         e.set(Fields.FORMAT, SourceFormat.TETRAGON.id());
         e.set(Fields.SOURCE, "syscall");
-        e.set(Fields.ID, raw.hash());
         String node_ = text(node, "node_name");
         e.setIfPresent(Fields.HOSTNAME, node_);
         JsonNode proc = body.get("process");
@@ -103,6 +103,7 @@ public final class TetragonJsonSource extends JsonEventSource {
             throw new RecordException("missing field 'time'");
         }
         e.set(Fields.TIME, time);
+        e.set(Fields.ID, EventIds.derive(time, raw.hash()));
         if (proc != null && proc.isObject()) {
             process(e, proc, parent != null && parent.isObject() ? parent : null, node_);
         }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.podtrail.event.Event;
+import io.podtrail.event.EventIds;
 import io.podtrail.event.EventKind;
 import io.podtrail.event.Fields;
 import io.podtrail.event.SourceFormat;
@@ -238,7 +239,7 @@ final class TetragonStreamParser implements JsonEventSource.LineMapper {
         Event e = new Event();
         e.set(Fields.FORMAT, SourceFormat.TETRAGON.id());
         e.set(Fields.SOURCE, "syscall");
-        e.set(Fields.ID, raw.hash());
+        e.set(Fields.ID, EventIds.derive(time, raw.hash()));
         e.setIfPresent(Fields.HOSTNAME, nodeName);
         e.set(Fields.TIME, time);
         if (proc.present) {

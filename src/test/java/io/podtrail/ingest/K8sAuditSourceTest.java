@@ -1,6 +1,7 @@
 package io.podtrail.ingest;
 
 import io.podtrail.event.Event;
+import io.podtrail.event.EventIds;
 import io.podtrail.event.EventKind;
 import io.podtrail.event.Fields;
 import io.podtrail.normalize.Hashing;
@@ -45,9 +46,10 @@ class K8sAuditSourceTest {
         assertThat(e.getString(Fields.KA_LEVEL)).isEqualTo("Request");
         assertThat(e.getString(Fields.KA_AUTH_DECISION)).isEqualTo("allow");
         assertThat(e.getString(Fields.KA_AUDITID)).isEqualTo("ca1ed9f4-7bf4-4c85-81a8-1b11253d1ba6");
-        assertThat(e.id()).isEqualTo(Hashing.hash64("ca1ed9f4-7bf4-4c85-81a8-1b11253d1ba6"));
         // 2018-10-26T13:38:34.867116Z
         assertThat(e.time()).isEqualTo(1540561114867116000L);
+        // the id: the received time and the auditID's hash, so every stage of the request shares it
+        assertThat(e.id()).isEqualTo(EventIds.derive(e.time(), Hashing.hash64("ca1ed9f4-7bf4-4c85-81a8-1b11253d1ba6")));
         assertThat(e.getLong(Fields.END_TIME)).isEqualTo(1540561114902914000L);
         assertThat(e.raw()).isNotNull();
     }

@@ -3,6 +3,7 @@ package io.podtrail.ingest;
 import io.podtrail.event.Event;
 import io.podtrail.event.EventKind;
 import io.podtrail.event.Fields;
+import io.podtrail.event.EventIds;
 import io.podtrail.normalize.Hashing;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class PodtrailJsonSourceTest {
         assertThat(e.get(Fields.FALCO_TAGS)).isEqualTo(List.of("a"));
         assertThat(e.getString(Fields.PROC_EXEC_ID)).isEqualTo("podtrail:n1:10:1699999999000000000");
         byte[] b = line.getBytes();
-        assertThat(e.id()).isEqualTo(Hashing.hash64(b, 0, b.length));
+        assertThat(e.id()).isEqualTo(EventIds.derive(e.time(), Hashing.hash64(b, 0, b.length)));
     }
 
     @Test

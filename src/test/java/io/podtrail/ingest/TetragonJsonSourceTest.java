@@ -3,6 +3,7 @@ package io.podtrail.ingest;
 import io.podtrail.event.Event;
 import io.podtrail.event.EventKind;
 import io.podtrail.event.Fields;
+import io.podtrail.event.EventIds;
 import io.podtrail.normalize.Hashing;
 import io.podtrail.normalize.Times;
 import org.junit.jupiter.api.Test;
@@ -61,9 +62,9 @@ class TetragonJsonSourceTest {
         // this export line has no top-level time: the process start time is used
         assertThat(e.time()).isEqualTo(Times.parseRfc3339Nanos("2022-10-18T03:16:18.273546829Z"));
         assertThat(e.getLong(Fields.PROC_PID_TS)).isEqualTo(e.time());
-        // id = hash of the trimmed line; raw kept
+        // id = the time and the hash of the trimmed line; raw kept
         byte[] line = Files.readAllLines(p).get(0).trim().getBytes(StandardCharsets.UTF_8);
-        assertThat(e.id()).isEqualTo(Hashing.hash64(line, 0, line.length));
+        assertThat(e.id()).isEqualTo(EventIds.derive(e.time(), Hashing.hash64(line, 0, line.length)));
         assertThat(e.raw()).isEqualTo(line);
         assertThat(c.events.get(1).time()).isEqualTo(Times.parseRfc3339Nanos("2022-10-18T03:16:21.373327754Z"));
     }

@@ -1,6 +1,7 @@
 package io.podtrail.store.duckdb;
 
 import io.podtrail.event.Event;
+import io.podtrail.event.EventIds;
 import io.podtrail.event.Field;
 import io.podtrail.event.FieldType;
 import io.podtrail.event.Fields;
@@ -36,8 +37,14 @@ final class CsvStager {
     private byte[] buf = new byte[1 << 20];
     private int len;
 
+    /** Stages the stored ones of {@code columns} (a generated column is computed by DuckDB). */
     CsvStager(List<Schema.Column> columns) {
-        this.columns = columns;
+        this.columns = columns.stream().filter(Schema.Column::stored).toList();
+    }
+
+    /** The staged columns, in order: the column list of the insert. */
+    List<Schema.Column> columns() {
+        return columns;
     }
 
     /** The {@code read_csv(...)} table function call for a staged file. */
@@ -117,6 +124,17 @@ final class CsvStager {
                     case Schema.CKEY -> putLong(row.ckey());
                     case Schema.NKEY -> putLong(row.nkey());
                     case Schema.FD_NAME_CONN -> putAscii(row.fdNameConn() ? "true" : "false");
+                    case Schema.ID_HASH -> {
+                        int h = EventIds.hashOf(e.id(), e.time());
+                        if (h >= 0) {
+                            putLong(h);
+                        }
+                    }
+                    case Schema.ID_GIVEN -> {
+                        if (EventIds.hashOf(e.id(), e.time()) < 0) {
+                            putLong(e.id());
+                        }
+                    }
                     default -> throw new IllegalStateException(c.name());
                 }
                 continue;

@@ -626,7 +626,7 @@ public final class DuckDbEventStore implements EventStore {
             this.table = table;
             this.stager = new CsvStager(columns);
             StringBuilder names = new StringBuilder();
-            for (Schema.Column c : columns) {
+            for (Schema.Column c : stager.columns()) {
                 names.append(names.isEmpty() ? "" : ", ").append(c.name());
             }
             this.insertSql = "INSERT INTO " + table + " (" + names + ") SELECT " + stager.selectList() + " FROM ";

@@ -36,8 +36,9 @@ final class Schema {
     /**
      * Bump when a migration is needed; additive catalogue changes (new fields) are applied without one.
      * 1: one wide events table. 2: facts + processes + containers + peers + wide_events behind the events view.
+     * 3: podtrail_id generated from evt_time and a stored 31-bit hash ({@link #ID_HASH}, {@link #ID_GIVEN}).
      */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     /** The view every query reads. */
     static final String EVENTS = "events";
@@ -86,8 +87,26 @@ final class Schema {
             Fields.PEER_KIND, Fields.PEER_NS, Fields.PEER_POD, Fields.PEER_WORKLOAD, Fields.PEER_SERVICE, Fields.PEER_NODE,
             Fields.PEER_KNOWN);
 
-    /** One physical column. */
-    record Column(String name, String sqlType, Field field, boolean ipNumber) {
+    /**
+     * The 31-bit hash of an id of the derived form ({@link io.podtrail.event.EventIds}), null otherwise; with
+     * {@link #ID_GIVEN}, the id of any other form, they are all that is stored of {@code podtrail_id}: ~4 bytes
+     * an event instead of 8 (random 64-bit ids do not compress).
+     */
+    static final String ID_HASH = "_id_hash";
+    static final String ID_GIVEN = "_id_given";
+    /** podtrail_id, put back on read (a virtual column: computed, never stored). */
+    static final String ID_EXPRESSION = "coalesce(" + ID_GIVEN + ", xor(evt_time, (CAST(" + ID_HASH + " AS BIGINT) << 31) | "
+            + ID_HASH + "))";
+
+    /** One column: stored, or computed on read from the others when {@code generatedAs} is set. */
+    record Column(String name, String sqlType, Field field, boolean ipNumber, String generatedAs) {
+        Column(String name, String sqlType, Field field, boolean ipNumber) {
+            this(name, sqlType, field, ipNumber, null);
+        }
+
+        boolean stored() {
+            return generatedAs == null;
+        }
     }
 
     private Schema() {
@@ -164,7 +183,18 @@ final class Schema {
             Fields.CONTAINER_PRIVILEGED, Fields.FD_SIP_NAME, Fields.FD_CIP_NAME);
 
     private static void fieldColumns(List<Column> cols, Predicate<Field> which) {
+        fieldColumns(cols, which, false);
+    }
+
+    /** With {@code derivedId}, podtrail_id is generated from {@link #ID_HASH} and {@link #ID_GIVEN}, added after it. */
+    private static void fieldColumns(List<Column> cols, Predicate<Field> which, boolean derivedId) {
         for (Field f : Fields.stored()) {
+            if (derivedId && f == Fields.ID) {
+                cols.add(new Column(f.column(), "BIGINT", f, false, ID_EXPRESSION));
+                cols.add(new Column(ID_HASH, "INTEGER", null, false));
+                cols.add(new Column(ID_GIVEN, "BIGINT", null, false));
+                continue;
+            }
             if (which.test(f)) {
                 cols.add(new Column(f.column(), sqlType(f.type()), f, false));
                 if (f.type() == FieldType.IP) {
@@ -205,7 +235,7 @@ final class Schema {
 
     static List<Column> factColumns() {
         List<Column> cols = new ArrayList<>();
-        fieldColumns(cols, Schema::isFact);
+        fieldColumns(cols, Schema::isFact, true);
         cols.add(new Column(PKEY, "INTEGER", null, false));
         cols.add(new Column(NKEY, "INTEGER", null, false));
         cols.add(new Column(FD_NAME_CONN, "BOOLEAN", null, false));
@@ -216,7 +246,7 @@ final class Schema {
 
     static List<Column> wideColumns() {
         List<Column> cols = new ArrayList<>();
-        fieldColumns(cols, f -> !isSession(f));
+        fieldColumns(cols, f -> !isSession(f), true);
         cols.add(new Column(RAW_BLOCK, "BIGINT", null, false));
         cols.add(new Column(RAW_IDX, "INTEGER", null, false));
         cols.add(new Column(STAGES, "UTINYINT", null, false));
@@ -299,6 +329,9 @@ final class Schema {
         StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS " + table + " (");
         for (int i = 0; i < cols.size(); i++) {
             ddl.append(i == 0 ? "" : ", ").append(cols.get(i).name()).append(' ').append(cols.get(i).sqlType());
+            if (!cols.get(i).stored()) {
+                ddl.append(" GENERATED ALWAYS AS (").append(cols.get(i).generatedAs()).append(") VIRTUAL");
+            }
             if (cols.get(i).name().equals(primaryKey)) {
                 ddl.append(" PRIMARY KEY");
             }

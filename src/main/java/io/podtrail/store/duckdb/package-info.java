@@ -5,7 +5,9 @@
  * {@code DIR/trail.duckdb} (plus its {@code .wal}) is a small star schema; see
  * {@link io.podtrail.store.duckdb.Schema} for which field lives where and the column conventions.
  * <ul>
- * <li>{@code facts}: one narrow row per sensor event: evt_time, podtrail_id, kind/format/type/source
+ * <li>{@code facts}: one narrow row per sensor event: evt_time, podtrail_id (a virtual column: stored as the
+ *     31-bit hash it was derived from with evt_time, {@link io.podtrail.event.EventIds}; whole only when given
+ *     in another form), kind/format/type/source
  *     (dictionary-compressed by DuckDB), the per-event fields (fd.cport, fd.name, proc.exit_code/exit_signal,
  *     evt.args, podtrail.end_time, ...), the payload reference and three dimension keys;</li>
  * <li>{@code processes}: proc.* and user.* plus the container key, one row per distinct combination;</li>
@@ -36,7 +38,7 @@
  * worse, loads and compresses them again per event. Measured on simulated Tetragon data (500k events,
  * 60k processes, 25 containers, 148 peers): the wide table took 87-128 B/event, the facts table 69
  * B/event of which evt.args alone is ~41 (Tetragon's kprobe arguments, including the socket as JSON
- * text, per connect/accept/close) and podtrail_id ~9 (a random 64-bit hash, incompressible); processes
+ * text, per connect/accept/close) and podtrail_id ~9 (then a random 64-bit hash, incompressible; ~4 since schema 3); processes
  * add ~7 B/event. An fd.name that is exactly {@code cip:cport->sip:sport} is not stored but computed by
  * the view ({@code _fd_name_conn}), ~7 B/event less.
  *
