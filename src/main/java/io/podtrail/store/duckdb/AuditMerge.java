@@ -57,6 +57,7 @@ final class AuditMerge {
             m.set(Fields.END_TIME, end);
         }
         m.raw(concat(stored.raw(), arrived.raw()));
+        m.set(Fields.ID, stored.id()); // the same unless stored by schema version 2 (see DuckDbEventStore.storedIds)
         return m;
     }
 

@@ -1,6 +1,7 @@
 package io.podtrail.store.duckdb;
 
 import io.podtrail.event.Event;
+import io.podtrail.event.EventIds;
 import io.podtrail.event.EventKind;
 import io.podtrail.event.Field;
 import io.podtrail.event.FieldType;
@@ -32,8 +33,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -275,7 +277,7 @@ public final class DuckDbEventStore implements EventStore {
                     max = Math.max(max, e.time());
                 }
                 long t0 = System.nanoTime();
-                List<Long> found = storedIds(fresh.keySet(), min, max);
+                List<Long> found = storedIds(fresh, min, max);
                 trace("dedup query", t0);
                 for (long id : found) {
                     if (fresh.remove(id) != null) {
@@ -357,7 +359,13 @@ public final class DuckDbEventStore implements EventStore {
      * order, so the range usually holds no stored row at all: a count (answered from zone maps and a few
      * row groups) decides; a small range loads its ids; a large one joins against the batch's ids.
      */
-    private List<Long> storedIds(Set<Long> ids, long min, long max) throws SQLException {
+    /**
+     * The ids of {@code fresh} already stored: the same id, or (an event with a derived id) a row of the same time
+     * whose whole stored id ends in the hash the new id was derived from, which is how an event stored by schema
+     * version 2 (a whole 64-bit hash of its record) is found when its record is sent again.
+     */
+    private List<Long> storedIds(Map<Long, Event> fresh, long min, long max) throws SQLException {
+        Set<Long> ids = fresh.keySet();
         long inRange;
         // both tables: sensor events with rare fields live in wide_events (and so, as before, API request ids count)
         try (PreparedStatement ps = writer.prepareStatement("SELECT (SELECT count(*) FROM " + Schema.FACTS
@@ -376,16 +384,25 @@ public final class DuckDbEventStore implements EventStore {
             return found;
         }
         boolean small = inRange <= 4L * ids.size();
-        String one = "SELECT podtrail_id FROM %s WHERE evt_time BETWEEN ? AND ?"
-                + (small ? "" : " AND podtrail_id IN (SELECT unnest(?::BIGINT[]))");
+        String one = "SELECT podtrail_id, evt_time, " + Schema.ID_GIVEN + " IS NOT NULL FROM %s WHERE evt_time BETWEEN ? AND ?"
+                + (small ? "" : " AND (podtrail_id IN (SELECT unnest(?::BIGINT[])) OR " + SAME_RECORD_WHOLE + ")");
+        Map<SameRecord, Long> derived = new HashMap<>();
+        for (Event e : fresh.values()) {
+            int h = EventIds.hashOf(e.id(), e.time());
+            if (h >= 0) {
+                derived.put(new SameRecord(e.time(), h), e.id());
+            }
+        }
         try (PreparedStatement ps = writer.prepareStatement(one.formatted(Schema.FACTS) + " UNION ALL " + one.formatted(Schema.WIDE))) {
             Array idArray = small ? null : writer.createArrayOf("BIGINT", ids.toArray(new Long[0]));
+            Array hashArray = small ? null : SameRecord.hashes(writer, derived.keySet());
             int p = 1;
             for (int table = 0; table < 2; table++) {
                 ps.setLong(p++, min);
                 ps.setLong(p++, max);
                 if (!small) {
                     ps.setObject(p++, idArray);
+                    ps.setObject(p++, hashArray);
                 }
             }
             try (ResultSet r = ps.executeQuery()) {
@@ -393,6 +410,11 @@ public final class DuckDbEventStore implements EventStore {
                     long id = r.getLong(1);
                     if (ids.contains(id)) {
                         found.add(id);
+                    } else if (r.getBoolean(3)) {
+                        Long same = derived.get(SameRecord.of(id, r.getLong(2)));
+                        if (same != null) {
+                            found.add(same);
+                        }
                     }
                 }
             }
@@ -400,23 +422,45 @@ public final class DuckDbEventStore implements EventStore {
         return found;
     }
 
+    /** A row with a whole id whose low 31 bits are one of a parameter's hashes (a candidate for {@link SameRecord}). */
+    private static final String SAME_RECORD_WHOLE = "(" + Schema.ID_GIVEN + " IS NOT NULL AND CAST(" + Schema.ID_GIVEN
+            + " & 2147483647 AS INTEGER) IN (SELECT unnest(?::INTEGER[])))";
+
+    /** A record's time and the 31-bit hash a derived id is made from; for a whole id, its low 31 bits. */
+    private record SameRecord(long time, int hash) {
+        static SameRecord of(long wholeId, long time) {
+            return new SameRecord(time, (int) (wholeId & 0x7FFF_FFFFL));
+        }
+
+        static Array hashes(Connection c, Collection<SameRecord> records) throws SQLException {
+            return c.createArrayOf("INTEGER", records.stream().map(SameRecord::hash).distinct().toArray(Integer[]::new));
+        }
+    }
+
     private void loadStoredRequests(List<Event> stages, Map<Long, Request> requests) throws SQLException {
         long window = options.auditMergeWindow().toNanos();
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
         Set<Long> ids = new HashSet<>();
+        Map<SameRecord, Long> derived = new HashMap<>();
         for (Event e : stages) {
             min = Math.min(min, e.time());
             max = Math.max(max, e.time());
             ids.add(e.id());
+            int h = EventIds.hashOf(e.id(), e.time());
+            if (h >= 0) {
+                derived.put(new SameRecord(e.time(), h), e.id());
+            }
         }
+        // a request stored whole-id (schema version 2) is found by its time and its id's low 31 bits (see storedIds)
         String sql = "SELECT " + selectWideFields + ", " + Schema.STAGES + ", " + Schema.RAW_BLOCK + ", " + Schema.RAW_IDX
-                + " FROM " + Schema.WIDE + " WHERE evt_time BETWEEN ? AND ? AND podtrail_id IN (SELECT unnest(?::BIGINT[]))"
-                + " AND podtrail_kind = '" + EventKind.K8S_API.label() + "'";
+                + " FROM " + Schema.WIDE + " WHERE evt_time BETWEEN ? AND ? AND (podtrail_id IN (SELECT unnest(?::BIGINT[]))"
+                + " OR " + SAME_RECORD_WHOLE + ") AND podtrail_kind = '" + EventKind.K8S_API.label() + "'";
         try (PreparedStatement ps = writer.prepareStatement(sql)) {
             ps.setLong(1, satSub(min, window));
             ps.setLong(2, satAdd(max, window));
             ps.setObject(3, writer.createArrayOf("BIGINT", ids.toArray(new Long[0])));
+            ps.setObject(4, SameRecord.hashes(writer, derived.keySet()));
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
                     Event e = readEvent(r);
@@ -432,7 +476,10 @@ public final class DuckDbEventStore implements EventStore {
                     }
                     req.event = e;
                     req.storedTime = e.time();
-                    requests.put(e.id(), req);
+                    Long arriving = ids.contains(e.id()) ? Long.valueOf(e.id()) : derived.get(SameRecord.of(e.id(), e.time()));
+                    if (arriving != null) {
+                        requests.put(arriving, req);
+                    }
                 }
             }
         }

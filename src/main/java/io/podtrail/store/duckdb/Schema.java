@@ -267,7 +267,9 @@ final class Schema {
             if (version > VERSION) {
                 throw new SQLException("store schema version " + version + " is newer than this build's " + VERSION);
             }
-            if (version < VERSION && (version > 0 || tableExists(s, EVENTS))) {
+            if (version == 2) {
+                migrateFromVersion2(s);
+            } else if (version < VERSION && (version > 0 || tableExists(s, EVENTS))) {
                 throw new SQLException("this trail was created by an older Podtrail (schema version " + version
                         + ", this build uses " + VERSION + "); re-ingest the inputs into a new data directory");
             }
@@ -303,6 +305,56 @@ final class Schema {
             if (version < VERSION) {
                 s.execute("INSERT INTO podtrail_schema (version) VALUES (" + VERSION + ")");
             }
+        }
+    }
+
+    /**
+     * Version 2 stored podtrail_id whole: facts and wide_events are rewritten with it as the given id (every id
+     * stays what it was; row order, so positions, unchanged), in one transaction. The spans are rebuilt after.
+     * An event re-sent after the migration carries a derived id; the store recognises it as the one stored
+     * before by its time and the low 31 bits of the old id, the hash its new id is derived from
+     * ({@link io.podtrail.event.EventIds}).
+     */
+    private static void migrateFromVersion2(Statement s) throws SQLException {
+        s.execute("BEGIN TRANSACTION");
+        try {
+            for (String view : List.of(EVENTS, SENSOR_EVENTS, API_EVENTS)) {
+                s.execute("DROP VIEW IF EXISTS " + view);
+            }
+            for (String table : List.of(FACTS, WIDE)) {
+                if (!tableExists(s, table)) {
+                    continue;
+                }
+                Set<String> old = new HashSet<>();
+                try (ResultSet r = s.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_name = '" + table + "'")) {
+                    while (r.next()) {
+                        old.add(r.getString(1));
+                    }
+                }
+                s.execute("ALTER TABLE " + table + " RENAME TO " + table + "_v2");
+                List<Column> cols = table.equals(FACTS) ? factColumns() : wideColumns();
+                createOrExtend(s, table, cols);
+                StringBuilder names = new StringBuilder();
+                StringBuilder values = new StringBuilder();
+                for (Column col : cols) {
+                    if (!col.stored()) {
+                        continue;
+                    }
+                    names.append(names.isEmpty() ? "" : ", ").append(col.name());
+                    values.append(values.isEmpty() ? "" : ", ").append(col.name().equals(ID_GIVEN) ? Fields.ID.column()
+                            : old.contains(col.name()) ? col.name() : "NULL");
+                }
+                s.execute("INSERT INTO " + table + " (" + names + ") SELECT " + values + " FROM " + table + "_v2");
+                s.execute("DROP TABLE " + table + "_v2");
+            }
+            for (FactSpans spans : List.of(FactSpans.PROCESSES, FactSpans.PEERS)) {
+                s.execute("DROP TABLE IF EXISTS " + spans.table);
+            }
+            s.execute("COMMIT");
+        } catch (SQLException e) {
+            s.execute("ROLLBACK");
+            throw new SQLException("migrating this trail from schema version 2 to " + VERSION + " failed (nothing was changed): "
+                    + e.getMessage(), e);
         }
     }
 

@@ -114,4 +114,67 @@ class DerivedIdsTest {
             assertThat(e.getLong(Fields.END_TIME)).isEqualTo(received + 900);
         });
     }
+
+    /** Rewrites facts and wide_events as schema version 2 had them: podtrail_id stored whole, no hash columns. */
+    private void downgradeToVersion2() throws Exception {
+        store.close();
+        try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + dir.resolve(DuckDbEventStore.FILE_NAME));
+             var s = c.createStatement()) {
+            for (String view : List.of("events", "sensor_events", "api_events")) {
+                s.execute("DROP VIEW " + view);
+            }
+            for (String t : List.of("facts", "wide_events")) {
+                s.execute("CREATE TABLE " + t + "_old AS SELECT * EXCLUDE (_id_hash, _id_given) FROM " + t);
+                s.execute("DROP TABLE " + t);
+                s.execute("ALTER TABLE " + t + "_old RENAME TO " + t);
+            }
+            s.execute("DELETE FROM podtrail_schema");
+            s.execute("INSERT INTO podtrail_schema (version) VALUES (2)");
+        }
+        store = DuckDbEventStore.open(dir, DuckDbFilterSql.TEXT_COMPILER, DuckDbEventStoreTest.small());
+    }
+
+    @Test
+    void aVersion2TrailIsMigratedKeepingItsIdsAndItsRecordsSentAgainAreKnown() throws Exception {
+        // stored by version 2: every id a whole 64-bit hash of its record
+        SplittableRandom r = new SplittableRandom(9);
+        List<Event> old = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            old.add(exec(r.nextLong(), T0 + i * 1000L, "cmd " + i));
+        }
+        long received = T0 + 77;
+        long requestId = r.nextLong();
+        old.add(stage(requestId, "RequestReceived", received, received + 10));
+        store.append(old);
+        downgradeToVersion2();
+
+        assertThat(count("SELECT max(version) FROM podtrail_schema")).isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM facts WHERE _id_given IS NOT NULL")).isEqualTo(300);
+        assertThat(ids("")).containsExactlyInAnyOrderElementsOf(old.stream().map(Event::id).toList());
+        assertThat(ids("podtrail.id = " + old.get(42).id())).containsExactly(old.get(42).id());
+        assertThat(store.raw(old.get(42).id())).isEqualTo(old.get(42).raw());
+        // found by the process's key through the rebuilt spans
+        assertThat(ids("proc.cmdline = \"cmd 42\"")).containsExactly(old.get(42).id());
+
+        // the same records sent again: this build derives their ids from their time and the same hash
+        List<Event> again = new ArrayList<>();
+        for (Event e : old.subList(0, 300)) {
+            again.add(exec(EventIds.derive(e.time(), e.id()), e.time(), e.getString(Fields.PROC_CMDLINE)));
+        }
+        List<Event> spread = new ArrayList<>();
+        for (int i = 0; i < 300; i += 30) {
+            spread.add(again.get(i)); // few ids in a wide time range: found by id list, not by reading the range
+        }
+        assertThat(store.append(spread)).isEqualTo(new AppendResult(0, 10, 0));
+        assertThat(store.append(again)).isEqualTo(new AppendResult(0, 300, 0));
+        // the request's next stage merges into the stored row, which keeps its id
+        assertThat(store.append(List.of(stage(EventIds.derive(received, requestId), "ResponseComplete", received, received + 900))))
+                .isEqualTo(new AppendResult(0, 0, 1));
+        List<Event> request = store.query(new EventQuery("podtrail.kind = k8s_api", null, null, 10, null)).events();
+        assertThat(request).singleElement().satisfies(e -> {
+            assertThat(e.id()).isEqualTo(requestId);
+            assertThat(e.getLong(Fields.END_TIME)).isEqualTo(received + 900);
+        });
+        assertThat(store.count()).isEqualTo(301);
+    }
 }
