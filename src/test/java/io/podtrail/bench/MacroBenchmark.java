@@ -245,6 +245,7 @@ public final class MacroBenchmark {
         String table = render(events, read, ingestSecs, trailB, payloadB, timings);
         System.out.println(table);
         Path out = Path.of("bench/out/macro-" + Instant.now().toString().replace(':', '-') + ".md");
+        Files.createDirectories(out.getParent()); // absent when --work put everything else elsewhere
         Files.writeString(out, table);
         log("written to %s", out);
     }
