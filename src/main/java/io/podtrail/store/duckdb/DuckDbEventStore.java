@@ -1665,7 +1665,9 @@ public final class DuckDbEventStore implements EventStore {
                 .append("SELECT e.*, pe.rule AS policy_rule, pe.priority AS policy_priority, pe.tags AS policy_tags, ")
                 .append("pe.output AS policy_output, pe.evt_time AS _pe_time, pe.podtrail_id AS _pe_id, ")
                 .append("pe.session_id AS _pe_session, pe.source AS _pe_source FROM ").append(Schema.POLICY_EVENTS)
-                .append(" pe LEFT JOIN ").append(Schema.EVENTS).append(" e ON e.podtrail_id = pe.podtrail_id")
+                // the time too: DuckDB prunes the events by the policy events' times (podtrail_id is computed, so an id
+                // alone is matched against every row: 614 vs 12 ms for four events at 100M)
+                .append(" pe LEFT JOIN ").append(Schema.EVENTS).append(" e ON e.podtrail_id = pe.podtrail_id AND e.evt_time = pe.evt_time")
                 .append(") WHERE (").append(filter.sql()).append(')');
         List<Object> params = new ArrayList<>(filter.params());
         if (query.fromNs() != null) {
