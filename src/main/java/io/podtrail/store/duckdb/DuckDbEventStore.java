@@ -358,11 +358,10 @@ public final class DuckDbEventStore implements EventStore {
      * Ids among the given ones that are stored with evt.time in [min, max]. Fresh input arrives in time
      * order, so the range usually holds no stored row at all: a count (answered from zone maps and a few
      * row groups) decides; a small range loads its ids; a large one joins against the batch's ids.
-     */
-    /**
-     * The ids of {@code fresh} already stored: the same id, or (an event with a derived id) a row of the same time
-     * whose whole stored id ends in the hash the new id was derived from, which is how an event stored by schema
-     * version 2 (a whole 64-bit hash of its record) is found when its record is sent again.
+     *
+     * <p>Stored means the same id, or (an event with a derived id) a row of the same time whose whole stored id
+     * ends in the hash the new id was derived from: how an event stored by schema version 2 (a whole 64-bit hash
+     * of its record) is found when its record is sent again.
      */
     private List<Long> storedIds(Map<Long, Event> fresh, long min, long max) throws SQLException {
         Set<Long> ids = fresh.keySet();
@@ -386,13 +385,7 @@ public final class DuckDbEventStore implements EventStore {
         boolean small = inRange <= 4L * ids.size();
         String one = "SELECT podtrail_id, evt_time, " + Schema.ID_GIVEN + " IS NOT NULL FROM %s WHERE evt_time BETWEEN ? AND ?"
                 + (small ? "" : " AND (podtrail_id IN (SELECT unnest(?::BIGINT[])) OR " + SAME_RECORD_WHOLE + ")");
-        Map<SameRecord, Long> derived = new HashMap<>();
-        for (Event e : fresh.values()) {
-            int h = EventIds.hashOf(e.id(), e.time());
-            if (h >= 0) {
-                derived.put(new SameRecord(e.time(), h), e.id());
-            }
-        }
+        Map<SameRecord, Long> derived = SameRecord.index(fresh.values());
         try (PreparedStatement ps = writer.prepareStatement(one.formatted(Schema.FACTS) + " UNION ALL " + one.formatted(Schema.WIDE))) {
             Array idArray = small ? null : writer.createArrayOf("BIGINT", ids.toArray(new Long[0]));
             Array hashArray = small ? null : SameRecord.hashes(writer, derived.keySet());
@@ -432,6 +425,18 @@ public final class DuckDbEventStore implements EventStore {
             return new SameRecord(time, (int) (wholeId & 0x7FFF_FFFFL));
         }
 
+        /** The events with derived ids, by their time and hash. */
+        static Map<SameRecord, Long> index(Collection<Event> events) {
+            Map<SameRecord, Long> out = new HashMap<>();
+            for (Event e : events) {
+                int h = EventIds.hashOf(e.id(), e.time());
+                if (h >= 0) {
+                    out.put(new SameRecord(e.time(), h), e.id());
+                }
+            }
+            return out;
+        }
+
         static Array hashes(Connection c, Collection<SameRecord> records) throws SQLException {
             return c.createArrayOf("INTEGER", records.stream().map(SameRecord::hash).distinct().toArray(Integer[]::new));
         }
@@ -442,16 +447,12 @@ public final class DuckDbEventStore implements EventStore {
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
         Set<Long> ids = new HashSet<>();
-        Map<SameRecord, Long> derived = new HashMap<>();
         for (Event e : stages) {
             min = Math.min(min, e.time());
             max = Math.max(max, e.time());
             ids.add(e.id());
-            int h = EventIds.hashOf(e.id(), e.time());
-            if (h >= 0) {
-                derived.put(new SameRecord(e.time(), h), e.id());
-            }
         }
+        Map<SameRecord, Long> derived = SameRecord.index(stages);
         // a request stored whole-id (schema version 2) is found by its time and its id's low 31 bits (see storedIds)
         String sql = "SELECT " + selectWideFields + ", " + Schema.STAGES + ", " + Schema.RAW_BLOCK + ", " + Schema.RAW_IDX
                 + " FROM " + Schema.WIDE + " WHERE evt_time BETWEEN ? AND ? AND (podtrail_id IN (SELECT unnest(?::BIGINT[]))"

@@ -325,12 +325,7 @@ final class Schema {
                 if (!tableExists(s, table)) {
                     continue;
                 }
-                Set<String> old = new HashSet<>();
-                try (ResultSet r = s.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_name = '" + table + "'")) {
-                    while (r.next()) {
-                        old.add(r.getString(1));
-                    }
-                }
+                Set<String> old = columnNames(s, table);
                 s.execute("ALTER TABLE " + table + " RENAME TO " + table + "_v2");
                 List<Column> cols = table.equals(FACTS) ? factColumns() : wideColumns();
                 createOrExtend(s, table, cols);
@@ -356,6 +351,16 @@ final class Schema {
             throw new SQLException("migrating this trail from schema version 2 to " + VERSION + " failed (nothing was changed): "
                     + e.getMessage(), e);
         }
+    }
+
+    private static Set<String> columnNames(Statement s, String table) throws SQLException {
+        Set<String> names = new HashSet<>();
+        try (ResultSet r = s.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_name = '" + table + "'")) {
+            while (r.next()) {
+                names.add(r.getString(1));
+            }
+        }
+        return names;
     }
 
     private static boolean columnExists(Statement s, String table, String column) throws SQLException {
@@ -390,12 +395,7 @@ final class Schema {
         }
         s.execute(ddl.append(')').toString());
         // Additive catalogue changes: add columns for new stored fields.
-        Set<String> existing = new HashSet<>();
-        try (ResultSet r = s.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_name = '" + table + "'")) {
-            while (r.next()) {
-                existing.add(r.getString(1));
-            }
-        }
+        Set<String> existing = columnNames(s, table);
         for (Column col : cols) {
             if (!existing.contains(col.name())) {
                 s.execute("ALTER TABLE " + table + " ADD COLUMN " + col.name() + " " + col.sqlType());
