@@ -7,13 +7,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * Where each process's (and each peer's) facts are: {@code fact_spans(_pkey, rid_from, rid_to, n)}, one row per
  * process key and appended batch, the facts row positions that batch occupies and how many of its facts are the
  * key's; {@code peer_spans(_nkey, ...)} the same per peer key. The counts bound how many facts a resolved set can
  * select, so a page knows before reading them whether its candidates fit in memory whole. Facts are append-only
- * (never deleted), so a row's position is fixed; a batch's rows fill positions [count before, count after). A filter that selects processes (by name, command line, pod, session) or
+ * (never deleted), so a row's position is fixed; a batch's rows fill positions [count before, count after). A
+ * filter that selects processes (by name, command line, pod, session) or
  * peers (a destination, unknown destinations) then reads only the row groups their batches occupy
  * ({@code rowid BETWEEN ...}, which DuckDB prunes by row group) instead of the key column of every row group:
  * a B-tree's job, at the granularity of a batch, for ~1-2 index rows per process or peer and batch.
@@ -55,8 +57,8 @@ final class FactSpans {
             r.next();
             first = r.getLong(1);
         }
-        java.util.TreeMap<Integer, Integer> pkeys = new java.util.TreeMap<>();
-        java.util.TreeMap<Integer, Integer> nkeys = new java.util.TreeMap<>();
+        TreeMap<Integer, Integer> pkeys = new TreeMap<>();
+        TreeMap<Integer, Integer> nkeys = new TreeMap<>();
         for (CsvStager.Row row : factRows) {
             pkeys.merge(row.pkey(), 1, Integer::sum);
             nkeys.merge(row.nkey(), 1, Integer::sum);
@@ -66,7 +68,7 @@ final class FactSpans {
     }
 
     /** One span row per key with its facts count (the two lists unnest side by side). */
-    private void insert(Connection c, java.util.TreeMap<Integer, Integer> counts, long from, long to) throws SQLException {
+    private void insert(Connection c, TreeMap<Integer, Integer> counts, long from, long to) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + key + ", rid_from, rid_to, n) SELECT unnest(?::INTEGER[]), ?, ?, "
                 + "unnest(?::INTEGER[])")) {
             ps.setObject(1, c.createArrayOf("INTEGER", counts.keySet().toArray()));
