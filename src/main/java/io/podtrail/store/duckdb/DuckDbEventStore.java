@@ -488,40 +488,40 @@ public final class DuckDbEventStore implements EventStore {
 
     private void write(List<Event> rows, Map<Event, Integer> stageBits, List<Request> replaced) throws SQLException, IOException {
         rows.sort(Comparator.comparingLong(Event::time));
-        // Payload blocks: assign references, compress in the background while staging the rows.
-        List<CsvStager.Row> factRows = new ArrayList<>(rows.size());
-        List<CsvStager.Row> wideRows = new ArrayList<>();
-        List<List<byte[]>> blocks = new ArrayList<>();
-        List<byte[]> current = null;
-        long firstBlock = nextBlockId;
         long t0 = System.nanoTime();
+        List<Event> wideEvents = new ArrayList<>();
+        List<FactKeys> factKeys = new ArrayList<>(rows.size());
         for (Event e : rows) {
-            long block = -1;
-            int idx = -1;
-            if (e.raw() != null) {
-                if (current == null || current.size() == options.rawBlockEvents()) {
-                    current = new ArrayList<>(Math.min(options.rawBlockEvents(), rows.size()));
-                    blocks.add(current);
-                }
-                block = firstBlock + blocks.size() - 1;
-                idx = current.size();
-                current.add(e.raw());
-            }
             if (e.kind() == EventKind.K8S_API || hasRareField(e)) {
-                wideRows.add(new CsvStager.Row(e, block, idx, stageBits.getOrDefault(e, 0)));
+                wideEvents.add(e);
             } else {
                 int ckey = containerDim.keyOf(e, 0);
-                int pkey = processDim.keyOf(e, ckey);
-                int nkey = peerDim.keyOf(e, 0);
-                factRows.add(new CsvStager.Row(e, block, idx, 0, pkey, 0, nkey, isConnectionName(e)));
+                factKeys.add(new FactKeys(e, ckey, processDim.keyOf(e, ckey), peerDim.keyOf(e, 0)));
             }
         }
+        // A batch's facts are stored by container, then process, then time (the sort is stable): a process's facts
+        // in a batch are then contiguous, so its span is exactly its rows, and the process key compresses to runs.
+        factKeys.sort(FactKeys.STORAGE_ORDER);
+        trace("dimension keys", t0);
+        // Payload blocks: assigned in storage order (so _raw_idx counts up), compressed in the background while
+        // the rows are staged.
+        List<CsvStager.Row> factRows = new ArrayList<>(factKeys.size());
+        List<CsvStager.Row> wideRows = new ArrayList<>(wideEvents.size());
+        RawBlockAssigner raw = new RawBlockAssigner(nextBlockId, options.rawBlockEvents(), rows.size());
+        for (FactKeys f : factKeys) {
+            Event e = f.event();
+            factRows.add(new CsvStager.Row(e, raw.block(e), raw.idx(), 0, f.pkey(), f.ckey(), f.nkey(), isConnectionName(e)));
+        }
+        for (Event e : wideEvents) {
+            wideRows.add(new CsvStager.Row(e, raw.block(e), raw.idx(), stageBits.getOrDefault(e, 0)));
+        }
+        long firstBlock = nextBlockId;
+        List<List<byte[]>> blocks = raw.blocks;
         for (CsvStager.Row w : wideRows) {
             if (w.event().get(Fields.TYPE) instanceof String type) {
                 wideTypes.add(type);
             }
         }
-        trace("dimension keys", t0);
         List<Future<byte[]>> compressed = new ArrayList<>();
         for (List<byte[]> b : blocks) {
             compressed.add(compressors.submit(() -> RawBlocks.compress(b, options.zstdLevel())));
@@ -566,7 +566,18 @@ public final class DuckDbEventStore implements EventStore {
                 long tl = System.nanoTime();
                 long loaded;
                 try (Statement s = writer.createStatement()) {
-                    loaded = s.executeUpdate(stages.get(i).insertSql + stages.get(i).stager.readCsv(files.get(i).toString()));
+                    // facts keep the staged order, which their spans were computed from (the other tables need none)
+                    boolean ordered = stages.get(i) == facts;
+                    if (ordered) {
+                        s.execute("SET preserve_insertion_order = true");
+                    }
+                    try {
+                        loaded = s.executeUpdate(stages.get(i).insertSql + stages.get(i).stager.readCsv(files.get(i).toString()));
+                    } finally {
+                        if (ordered) {
+                            s.execute("SET preserve_insertion_order = false");
+                        }
+                    }
                 }
                 if (loaded != stageRows.get(i).size()) {
                     throw new IllegalStateException("staged " + stageRows.get(i).size() + " rows but loaded " + loaded
@@ -620,6 +631,46 @@ public final class DuckDbEventStore implements EventStore {
             } catch (ExecutionException | IOException ignored) {
                 // nothing staged or already gone
             }
+        }
+    }
+
+    /** A fact's dimension keys, to order a batch's facts before they are stored. */
+    private record FactKeys(Event event, int ckey, int pkey, int nkey) {
+        static final Comparator<FactKeys> STORAGE_ORDER = Comparator.comparingInt(FactKeys::ckey).thenComparingInt(FactKeys::pkey);
+    }
+
+    /** Gives payloads their (block, index) in the order they are asked for, a new block every rawBlockEvents. */
+    private static final class RawBlockAssigner {
+        final List<List<byte[]>> blocks = new ArrayList<>();
+        private final long firstBlock;
+        private final int perBlock;
+        private final int expected;
+        private List<byte[]> current;
+        private int idx = -1;
+
+        RawBlockAssigner(long firstBlock, int perBlock, int expected) {
+            this.firstBlock = firstBlock;
+            this.perBlock = perBlock;
+            this.expected = expected;
+        }
+
+        /** The block of this event's payload (-1 without one); {@link #idx()} is then its index in the block. */
+        long block(Event e) {
+            if (e.raw() == null) {
+                idx = -1;
+                return -1;
+            }
+            if (current == null || current.size() == perBlock) {
+                current = new ArrayList<>(Math.min(perBlock, expected));
+                blocks.add(current);
+            }
+            idx = current.size();
+            current.add(e.raw());
+            return firstBlock + blocks.size() - 1;
+        }
+
+        int idx() {
+            return idx;
         }
     }
 

@@ -11,14 +11,15 @@ import java.util.TreeMap;
 
 /**
  * Where each process's (and each peer's) facts are: {@code fact_spans(_pkey, rid_from, rid_to, n)}, one row per
- * process key and appended batch, the facts row positions that batch occupies and how many of its facts are the
- * key's; {@code peer_spans(_nkey, ...)} the same per peer key. The counts bound how many facts a resolved set can
- * select, so a page knows before reading them whether its candidates fit in memory whole. Facts are append-only
- * (never deleted), so a row's position is fixed; a batch's rows fill positions [count before, count after). A
- * filter that selects processes (by name, command line, pod, session) or
- * peers (a destination, unknown destinations) then reads only the row groups their batches occupy
- * ({@code rowid BETWEEN ...}, which DuckDB prunes by row group) instead of the key column of every row group:
- * a B-tree's job, at the granularity of a batch, for ~1-2 index rows per process or peer and batch.
+ * process key and appended batch, the facts row positions from the key's first row in that batch to its last and
+ * how many of them are the key's; {@code peer_spans(_nkey, ...)} the same per peer key. The counts bound how many
+ * facts a resolved set can select, so a page knows before reading them whether its candidates fit in memory whole.
+ * Facts are append-only (never deleted), so a row's position is fixed, and a batch's facts are stored by process,
+ * so a process's span holds its rows only. A filter that selects processes (by name, command line, pod, session)
+ * or peers (a destination, unknown destinations) then reads only the vectors their spans cover
+ * ({@code rowid BETWEEN ...}, which DuckDB prunes) instead of the key column of every row group: a B-tree's job
+ * for ~1-2 index rows per process or peer and batch. (Trails written before the batches were ordered have spans
+ * as wide as their batch, still correct.)
  */
 final class FactSpans {
 
@@ -49,7 +50,9 @@ final class FactSpans {
 
     /**
      * Records the positions the batch's facts will take, in both tables (call in the append's transaction, before
-     * loading them).
+     * loading them, with the rows in the order they are loaded): per key, from its first row to its last. The
+     * append orders a batch's facts by process, so a process's span is exactly its rows; a peer's spans the
+     * processes that reached it in the batch.
      */
     static void append(Connection c, List<CsvStager.Row> factRows) throws SQLException {
         long first;
@@ -57,24 +60,46 @@ final class FactSpans {
             r.next();
             first = r.getLong(1);
         }
-        TreeMap<Integer, Integer> pkeys = new TreeMap<>();
-        TreeMap<Integer, Integer> nkeys = new TreeMap<>();
-        for (CsvStager.Row row : factRows) {
-            pkeys.merge(row.pkey(), 1, Integer::sum);
-            nkeys.merge(row.nkey(), 1, Integer::sum);
+        TreeMap<Integer, long[]> pkeys = new TreeMap<>();
+        TreeMap<Integer, long[]> nkeys = new TreeMap<>();
+        for (int i = 0; i < factRows.size(); i++) {
+            CsvStager.Row row = factRows.get(i);
+            extend(pkeys, row.pkey(), first + i);
+            extend(nkeys, row.nkey(), first + i);
         }
-        PROCESSES.insert(c, pkeys, first, first + factRows.size() - 1);
-        PEERS.insert(c, nkeys, first, first + factRows.size() - 1);
+        PROCESSES.insert(c, pkeys);
+        PEERS.insert(c, nkeys);
     }
 
-    /** One span row per key with its facts count (the two lists unnest side by side). */
-    private void insert(Connection c, TreeMap<Integer, Integer> counts, long from, long to) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + key + ", rid_from, rid_to, n) SELECT unnest(?::INTEGER[]), ?, ?, "
-                + "unnest(?::INTEGER[])")) {
-            ps.setObject(1, c.createArrayOf("INTEGER", counts.keySet().toArray()));
-            ps.setLong(2, from);
-            ps.setLong(3, to);
-            ps.setObject(4, c.createArrayOf("INTEGER", counts.values().toArray()));
+    /** Widens the key's span {from, to, n} to a row at {@code position}. */
+    private static void extend(TreeMap<Integer, long[]> spans, int key, long position) {
+        long[] span = spans.get(key);
+        if (span == null) {
+            spans.put(key, new long[] {position, position, 1});
+        } else {
+            span[0] = Math.min(span[0], position);
+            span[1] = Math.max(span[1], position);
+            span[2]++;
+        }
+    }
+
+    /** One span row per key with its facts count (the lists unnest side by side). */
+    private void insert(Connection c, TreeMap<Integer, long[]> spans) throws SQLException {
+        Long[] from = new Long[spans.size()];
+        Long[] to = new Long[spans.size()];
+        Integer[] n = new Integer[spans.size()];
+        int i = 0;
+        for (long[] span : spans.values()) {
+            from[i] = span[0];
+            to[i] = span[1];
+            n[i++] = (int) span[2];
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + key + ", rid_from, rid_to, n) SELECT unnest(?::INTEGER[]), "
+                + "unnest(?::BIGINT[]), unnest(?::BIGINT[]), unnest(?::INTEGER[])")) {
+            ps.setObject(1, c.createArrayOf("INTEGER", spans.keySet().toArray()));
+            ps.setObject(2, c.createArrayOf("BIGINT", from));
+            ps.setObject(3, c.createArrayOf("BIGINT", to));
+            ps.setObject(4, c.createArrayOf("INTEGER", n));
             ps.executeUpdate();
         }
     }

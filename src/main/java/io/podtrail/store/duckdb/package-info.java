@@ -65,6 +65,14 @@
  * fsynced before it commits; DuckDB fsyncs the WAL on commit (verified with strace), so an
  * acknowledged append survives a crash.
  *
+ * <p>Order within a batch: facts are stored by container, then process, then time (wide rows by time), and
+ * their payloads go into blocks in that order ({@code preserve_insertion_order} is set for the facts load only:
+ * the spans are computed from the staged order). A process's facts in a batch are then contiguous, so its span
+ * in {@code fact_spans} is exactly its rows; the process key compresses to runs, and payloads of one pod's
+ * processes side by side compress better. Measured at 10M events (same run conditions, no PostgreSQL): 34.6 ->
+ * 33.5 B per stored event, payloads 46.5 -> 40.9 B; the price is evt.time, whose deltas are wider within a
+ * process than across the cluster (+1 B a fact), and a histogram scan ~20% slower.
+ *
  * <p>Batch size: DuckDB writes a transaction's rows straight into the database file once they fill a
  * row group (122,880 rows); smaller transactions go through the WAL and are compressed again by the
  * checkpoint that follows once the WAL exceeds {@code checkpoint_threshold} (measured on Tetragon data:

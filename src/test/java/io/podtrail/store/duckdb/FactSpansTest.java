@@ -31,6 +31,7 @@ class FactSpansTest {
     void everyFactIsInASpanOfItsProcessAndQueriesUseThem(@TempDir Path dir) throws Exception {
         try (DuckDbEventStore store = DuckDbEventStore.open(dir, DuckDbFilterSql.TEXT_COMPILER)) {
             long id = 1;
+            List<Event> all = new ArrayList<>();
             for (int batch = 0; batch < 4; batch++) {
                 List<Event> events = new ArrayList<>();
                 for (int i = 0; i < 500; i++, id++) {
@@ -42,8 +43,20 @@ class FactSpansTest {
                     events.add(e);
                 }
                 store.append(events);
+                all.addAll(events);
             }
             assertThat(count(store, UNCOVERED)).isZero();
+            // a batch's facts are stored by process, so a process's span holds its rows and nothing else
+            assertThat(count(store, "SELECT count(*) FROM fact_spans WHERE rid_to - rid_from + 1 <> n")).isZero();
+            assertThat(count(store, "SELECT count(*) FROM (SELECT DISTINCT _pkey, rowid // 500 FROM facts)"))
+                    .as("one run per process and batch").isEqualTo(count(store, "SELECT count(*) FROM fact_spans"));
+            assertThat(count(store, "SELECT count(*) FROM facts WHERE _raw_idx <> rowid % 500")).as("payloads stored in row order")
+                    .isZero();
+            for (Event e : all) {
+                assertThat(store.raw(e.id())).as("payload of %d", e.id()).isEqualTo(e.raw());
+            }
+            assertThat(store.query(new EventQuery("proc.cmdline = \"common 3\"", null, null, 1000, null)).events())
+                    .extracting(Event::time).isSortedAccordingTo(java.util.Comparator.reverseOrder());
             assertThat(count(store, PEERS_UNCOVERED)).isZero();
             assertThat(count(store, MISCOUNTED)).as("each span counts its key's facts").isZero();
             assertThat(count(store, "SELECT count(*) FROM fact_spans")).isBetween(1L, 2000L);
@@ -70,6 +83,27 @@ class FactSpansTest {
             assertThat(count(store, MISCOUNTED)).isZero();
             assertThat(store.query(new EventQuery("fd.sip = 10.96.0.3", null, null, 1000, null)).events()).hasSize(4 * perBatch(i -> i % 3 == 0 && i % 11 == 3));
             assertThat(store.query(new EventQuery("proc.cmdline = \"once 777\"", null, null, 10, null)).events()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aLargeBatchIsStoredInTheOrderItsSpansDescribe(@TempDir Path dir) throws Exception {
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir, DuckDbFilterSql.TEXT_COMPILER)) {
+            // a staged file large enough (~30 MB) for DuckDB to read it on several threads; 120 processes (40
+            // command lines in 3 namespaces) interleaved in time
+            List<Event> events = new ArrayList<>();
+            String path = "/var/lib/app/" + "d".repeat(200) + "/file-";
+            for (int i = 1; i <= 120_000; i++) {
+                events.add(TestEvents.exec(i, TestEvents.T0 + i * 1_000L, "proc " + (i % 40))
+                        .set(io.podtrail.event.Fields.FD_NAME, path + i));
+            }
+            store.append(events);
+            assertThat(count(store, UNCOVERED)).isZero();
+            assertThat(count(store, "SELECT count(*) FROM fact_spans WHERE rid_to - rid_from + 1 <> n")).isZero();
+            assertThat(store.query(new EventQuery("proc.cmdline = \"proc 7\"", null, null, 5000, null)).events()).hasSize(3000);
+            for (int i : new int[] {1, 7, 60_001, 119_999, 120_000}) {
+                assertThat(store.raw(i)).as("payload of %d", i).isEqualTo(events.get(i - 1).raw());
+            }
         }
     }
 
