@@ -120,6 +120,7 @@ final class CsvStager {
                             putLong(row.stages());
                         }
                     }
+                    case Schema.PRESENT -> putPresent(row);
                     case Schema.PKEY -> putLong(row.pkey());
                     case Schema.CKEY -> putLong(row.ckey());
                     case Schema.NKEY -> putLong(row.nkey());
@@ -270,6 +271,23 @@ final class CsvStager {
             buf[i] = buf[j];
             buf[j] = t;
         }
+    }
+
+    /** The names of the row's non-null field columns, comma-separated and quoted (see {@link Schema#PRESENT}). */
+    private void putPresent(Row row) {
+        put((byte) '"');
+        boolean first = true;
+        for (Schema.Column c : columns) {
+            if (c.field() != null && !c.ipNumber() && row.event().get(c.field()) != null
+                    && !(row.fdNameConn() && c.field() == Fields.FD_NAME)) {
+                if (!first) {
+                    put((byte) ',');
+                }
+                putAscii(c.name());
+                first = false;
+            }
+        }
+        put((byte) '"');
     }
 
     private void putAscii(String s) {

@@ -1168,6 +1168,7 @@ public final class DuckDbEventStore implements EventStore {
         List<Object> params = new ArrayList<>();
         List<long[]> found = keys(c, side(Schema.WIDE, "rowid", "", 1, query, SqlFragment.TRUE, plan.apiHintsOn("rowid"), cursor, lowerBound,
                 wholeLimit + 1, params), params);
+        trace("page API candidates (" + found.size() + ")", t0);
         if (found.size() > wholeLimit) {
             return null;
         }
