@@ -97,6 +97,7 @@ final class CsvStager {
 
     void add(Row row) {
         Event e = row.event();
+        int idHash = Integer.MIN_VALUE; // EventIds.hashOf, computed for the first id column that needs it
         for (int i = 0; i < columns.size(); i++) {
             if (i > 0) {
                 put((byte) ',');
@@ -125,14 +126,13 @@ final class CsvStager {
                     case Schema.CKEY -> putLong(row.ckey());
                     case Schema.NKEY -> putLong(row.nkey());
                     case Schema.FD_NAME_CONN -> putAscii(row.fdNameConn() ? "true" : "false");
-                    case Schema.ID_HASH -> {
-                        int h = EventIds.hashOf(e.id(), e.time());
-                        if (h >= 0) {
-                            putLong(h);
+                    case Schema.ID_HASH, Schema.ID_GIVEN -> {
+                        if (idHash == Integer.MIN_VALUE) {
+                            idHash = EventIds.hashOf(e.id(), e.time());
                         }
-                    }
-                    case Schema.ID_GIVEN -> {
-                        if (EventIds.hashOf(e.id(), e.time()) < 0) {
+                        if (c.name().equals(Schema.ID_HASH) && idHash >= 0) {
+                            putLong(idHash);
+                        } else if (c.name().equals(Schema.ID_GIVEN) && idHash < 0) {
                             putLong(e.id());
                         }
                     }
