@@ -507,15 +507,17 @@ public final class DuckDbEventStore implements EventStore {
         // the rows are staged.
         List<CsvStager.Row> factRows = new ArrayList<>(factKeys.size());
         List<CsvStager.Row> wideRows = new ArrayList<>(wideEvents.size());
-        RawBlockAssigner raw = new RawBlockAssigner(nextBlockId, options.rawBlockEvents(), rows.size());
+        long firstBlock = nextBlockId;
+        RawBlockAssigner raw = new RawBlockAssigner(firstBlock, options.rawBlockEvents(), rows.size());
         for (FactKeys f : factKeys) {
             Event e = f.event();
-            factRows.add(new CsvStager.Row(e, raw.block(e), raw.idx(), 0, f.pkey(), f.ckey(), f.nkey(), isConnectionName(e)));
+            RawRef ref = raw.assign(e);
+            factRows.add(new CsvStager.Row(e, ref.block(), ref.idx(), 0, f.pkey(), f.ckey(), f.nkey(), isConnectionName(e)));
         }
         for (Event e : wideEvents) {
-            wideRows.add(new CsvStager.Row(e, raw.block(e), raw.idx(), stageBits.getOrDefault(e, 0)));
+            RawRef ref = raw.assign(e);
+            wideRows.add(new CsvStager.Row(e, ref.block(), ref.idx(), stageBits.getOrDefault(e, 0)));
         }
-        long firstBlock = nextBlockId;
         List<List<byte[]>> blocks = raw.blocks;
         for (CsvStager.Row w : wideRows) {
             if (w.event().get(Fields.TYPE) instanceof String type) {
@@ -639,14 +641,18 @@ public final class DuckDbEventStore implements EventStore {
         static final Comparator<FactKeys> STORAGE_ORDER = Comparator.comparingInt(FactKeys::ckey).thenComparingInt(FactKeys::pkey);
     }
 
-    /** Gives payloads their (block, index) in the order they are asked for, a new block every rawBlockEvents. */
+    /** Where a payload is: its block and its index in the block ({@link #NONE} for an event without one). */
+    private record RawRef(long block, int idx) {
+        static final RawRef NONE = new RawRef(-1, -1);
+    }
+
+    /** Gives payloads their place in the order they are asked for, a new block every rawBlockEvents. */
     private static final class RawBlockAssigner {
         final List<List<byte[]>> blocks = new ArrayList<>();
         private final long firstBlock;
         private final int perBlock;
         private final int expected;
         private List<byte[]> current;
-        private int idx = -1;
 
         RawBlockAssigner(long firstBlock, int perBlock, int expected) {
             this.firstBlock = firstBlock;
@@ -654,23 +660,16 @@ public final class DuckDbEventStore implements EventStore {
             this.expected = expected;
         }
 
-        /** The block of this event's payload (-1 without one); {@link #idx()} is then its index in the block. */
-        long block(Event e) {
+        RawRef assign(Event e) {
             if (e.raw() == null) {
-                idx = -1;
-                return -1;
+                return RawRef.NONE;
             }
             if (current == null || current.size() == perBlock) {
                 current = new ArrayList<>(Math.min(perBlock, expected));
                 blocks.add(current);
             }
-            idx = current.size();
             current.add(e.raw());
-            return firstBlock + blocks.size() - 1;
-        }
-
-        int idx() {
-            return idx;
+            return new RawRef(firstBlock + blocks.size() - 1, current.size() - 1);
         }
     }
 
