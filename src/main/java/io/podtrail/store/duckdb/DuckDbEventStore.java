@@ -196,6 +196,7 @@ public final class DuckDbEventStore implements EventStore {
             writer.close();
             throw e;
         }
+        sortSpansIfNeeded(); // trails whose spans were appended before they were kept sorted
         StringBuilder sel = new StringBuilder();
         for (Field f : fields) {
             sel.append(sel.isEmpty() ? "" : ", ").append(f.column());
@@ -341,6 +342,7 @@ public final class DuckDbEventStore implements EventStore {
             containerDim.committed();
             peerDim.committed();
             trace("commit", tc);
+            sortSpansIfNeeded();
             return new AppendResult(fresh.size() + newRequests, duplicates, merged);
         } catch (SQLException | IOException | RuntimeException e) {
             rollbackQuietly();
@@ -772,6 +774,35 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
+    /** Below this many unsorted span rows the spans tables are not rewritten (an instance setting for tests). */
+    private long minUnsortedSpans = FactSpans.MIN_UNSORTED;
+
+    /** For tests: rewrite the spans tables in key order past this many unsorted rows. */
+    void minUnsortedSpans(long rows) {
+        this.minUnsortedSpans = rows;
+    }
+
+    /**
+     * Keeps the spans tables in key order ({@link FactSpans#sortIfNeeded}), after an append has committed: a
+     * failure leaves them as they were (still correct, only slower to look up) and does not fail the append.
+     */
+    private void sortSpansIfNeeded() {
+        long t0 = System.nanoTime();
+        try {
+            boolean sorted = false;
+            for (FactSpans spans : List.of(FactSpans.PROCESSES, FactSpans.PEERS)) {
+                sorted |= spans.sortIfNeeded(writer, minUnsortedSpans);
+            }
+            writer.commit();
+            if (sorted) {
+                trace("spans sorted", t0);
+            }
+        } catch (SQLException e) {
+            rollbackQuietly();
+            System.err.println("podtrail: the spans tables stay as they are (lookups slower, answers the same): " + e.getMessage());
+        }
+    }
+
     private void rollbackQuietly() {
         try {
             writer.rollback();
@@ -950,7 +981,11 @@ public final class DuckDbEventStore implements EventStore {
         // a set too large to resolve (billing's 400k processes) next to one resolved (3 unknown destinations): find
         // the facts of the small one, then check the large one on their few keys, instead of a semi-join whose build
         // reads the whole dimension (measured: question 1 at 10M events, 30 of its 35 ms)
-        boolean candidates = plan.factFilter() != null && plan.anyResolved() && !plan.unresolved().isEmpty();
+        // Without a large set, also when the resolved sets' facts fit a page: the candidates read whole are the page's
+        // rows, one statement instead of keys then rows (question 1 at 100M events, its namespace a container hint:
+        // 8.4 against 14.9 ms)
+        boolean candidates = plan.factFilter() != null && plan.anyResolved()
+                && (!plan.unresolved().isEmpty() || plan.resolved().facts() <= wholeLimit(query));
         List<Object> apiParams = new ArrayList<>();
         Set<String> types = Pushdown.eventTypes(query.filter());
         // no API side when the filter requires event types wide_events has none of (`evt.type = connect`: 1 ms a page)
@@ -1078,6 +1113,11 @@ public final class DuckDbEventStore implements EventStore {
      */
     static final int MAX_CHECKED_WHOLE = 256;
 
+    /** Most candidates of a page read whole and checked in Java. */
+    private int wholeLimit(EventQuery query) {
+        return Math.min(Math.min(query.limit() + 1, MAX_CHECKED_WHOLE), maxCandidates);
+    }
+
     /**
      * The page's keys found from candidates: the sensor facts the resolved sets and the facts' own conditions
      * select, kept when they pass the large key sets. When the resolved sets' facts counts (from their spans) say
@@ -1089,7 +1129,7 @@ public final class DuckDbEventStore implements EventStore {
     private SideRows candidateKeys(Connection c, EventQuery query, Pushdown.Plan plan, long[] cursor, Long lowerBound,
                                    long sessionGeneration) throws SQLException {
         long t0 = System.nanoTime();
-        int wholeLimit = Math.min(Math.min(query.limit() + 1, MAX_CHECKED_WHOLE), maxCandidates);
+        int wholeLimit = wholeLimit(query);
         // read whole only when the resolved sets' facts counts say the candidates fit: else the statement would build
         // every column of every candidate before its top-N (measured at 10M: a namespace and python3.12's 431k
         // facts, 129 -> 227 ms a page)
@@ -1380,9 +1420,9 @@ public final class DuckDbEventStore implements EventStore {
     /**
      * What facets count: rows of the facet columns with a weight {@code _w} and a WHERE over the time range (and
      * filter), parameters appended. With a filter, the events view (weight 1). Without one, facts are first
-     * counted per process key within the range and only those counts joined with processes and containers
-     * (measured at 10M events: ~1.4M facts a day become ~50k rows before any join), plus wide_events' rows counted
-     * per facet path.
+     * counted per container key within the range and only those counts joined with containers (measured at 10M
+     * events: ~1.4M facts a day become a few thousand rows before the join; counted per process, ~50k rows joined
+     * with processes: 352 against 69 ms at 100M), plus wide_events' rows counted per facet path.
      */
     private String facetSource(String filterText, Long fromNs, Long toNs, List<Object> params) {
         if (filterText != null && !filterText.isBlank()) {
@@ -1392,11 +1432,10 @@ public final class DuckDbEventStore implements EventStore {
         for (String col : FACET_COLUMNS) {
             c.append(c.isEmpty() ? "" : ", ").append(col);
         }
-        String facts = "SELECT " + Schema.PKEY + ", count(*) AS _w FROM " + Schema.FACTS + where("", fromNs, toNs, params) + " GROUP BY ALL";
+        String facts = "SELECT " + Schema.CKEY + ", count(*) AS _w FROM " + Schema.FACTS + where("", fromNs, toNs, params) + " GROUP BY ALL";
         String wide = "SELECT " + c + ", count(*) AS _w FROM " + Schema.WIDE + where("", fromNs, toNs, params) + " GROUP BY ALL";
-        return "(SELECT " + c.toString().replaceAll("(^|, )", "$1c.") + ", sum(f._w) AS _w FROM (" + facts + ") f JOIN " + Schema.PROCESSES
-                + " p ON p." + Schema.PKEY + " = f." + Schema.PKEY + " JOIN " + Schema.CONTAINERS + " c ON c." + Schema.CKEY + " = p."
-                + Schema.CKEY + " GROUP BY ALL UNION ALL " + wide + ")";
+        return "(SELECT " + c.toString().replaceAll("(^|, )", "$1c.") + ", f._w FROM (" + facts + ") f JOIN " + Schema.CONTAINERS
+                + " c ON c." + Schema.CKEY + " = f." + Schema.CKEY + " UNION ALL " + wide + ")";
     }
 
     /**

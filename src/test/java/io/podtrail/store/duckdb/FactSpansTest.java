@@ -108,6 +108,72 @@ class FactSpansTest {
     }
 
     @Test
+    void spansAreRewrittenInKeyOrderAsTheyGrowWhileReadersLookThemUp(@TempDir Path dir) throws Exception {
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir, DuckDbFilterSql.TEXT_COMPILER)) {
+            store.minUnsortedSpans(40);
+            // a reader looking up a long-lived process's and a one-off's facts while the tables are rewritten
+            java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+            Runnable read = () -> {
+                int seen = 0;
+                try {
+                    while (!done.get()) {
+                        int n = store.query(new EventQuery("proc.cmdline = \"common 3\"", null, null, 10_000, null)).events().size();
+                        assertThat(n).as("appends only add").isGreaterThanOrEqualTo(seen).isEqualTo(n / perBatch(i -> i % 5 == 0 && i % 7 == 3)
+                                * perBatch(i -> i % 5 == 0 && i % 7 == 3));
+                        assertThat(store.query(new EventQuery("proc.cmdline = \"once 3\"", null, null, 10, null)).events()).hasSize(1);
+                        seen = n;
+                        lookups.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            };
+            Thread reader = null;
+            long id = 1;
+            List<Long> sortedRows = new ArrayList<>();
+            for (int batch = 0; batch < 12; batch++) {
+                List<Event> events = new ArrayList<>();
+                for (int i = 0; i < 500; i++, id++) {
+                    Event e = TestEvents.exec(id, TestEvents.T0 + id * 1_000_000L, i % 5 == 0 ? "common " + (i % 7) : "once " + id);
+                    e.set(io.podtrail.event.Fields.FD_SIP, "10.96." + batch + "." + (i % 50)).set(io.podtrail.event.Fields.FD_SPORT, 443L);
+                    events.add(e);
+                }
+                store.append(events);
+                sortedRows.add(count(store, "SELECT coalesce(max(sorted_rows), 0) FROM span_order WHERE spans = 'fact_spans'"));
+                if (batch == 0) {
+                    reader = Thread.ofPlatform().start(read);
+                    while (lookups.get() == 0 && failed.get() == null) {
+                        Thread.sleep(5); // the reader has found the first batch before the rest is appended
+                    }
+                }
+            }
+            done.set(true);
+            reader.join();
+            assertThat(failed.get()).as("reader during rewrites").isNull();
+            assertThat(lookups.get()).isPositive();
+            // rewritten more than once as the table grew, and never behind by more than the threshold
+            assertThat(sortedRows.stream().distinct().filter(n -> n > 0).count()).isGreaterThan(1);
+            long rows = count(store, "SELECT count(*) FROM fact_spans");
+            long sorted = sortedRows.get(sortedRows.size() - 1);
+            assertThat(rows - sorted).isLessThanOrEqualTo(Math.max(40, sorted / 8));
+            assertThat(count(store, "SELECT count(*) FROM (SELECT _pkey < lag(_pkey) OVER (ORDER BY rowid) AS down, rowid FROM fact_spans) "
+                    + "WHERE down AND rowid < " + sorted)).as("the first %d rows in key order", sorted).isZero();
+            assertThat(count(store, UNCOVERED)).isZero();
+            assertThat(count(store, PEERS_UNCOVERED)).isZero();
+            assertThat(count(store, MISCOUNTED)).isZero();
+            assertThat(count(store, "SELECT count(*) FROM peer_spans")).as("one per peer and batch").isEqualTo(12 * 50);
+        }
+        // the order survives a reopen: nothing left to rewrite
+        try (DuckDbEventStore store = DuckDbEventStore.open(dir, DuckDbFilterSql.TEXT_COMPILER)) {
+            assertThat(count(store, "SELECT count(*) FROM span_order")).isEqualTo(2);
+            assertThat(store.query(new EventQuery("proc.cmdline = \"common 3\"", null, null, 10_000, null)).events())
+                    .hasSize(12 * perBatch(i -> i % 5 == 0 && i % 7 == 3));
+        }
+    }
+
+    @Test
     void spansAreSortedAndMergedIntoRanges() {
         List<long[]> spans = List.of(new long[] {200, 299}, new long[] {0, 99}, new long[] {100, 149}, new long[] {120, 199},
                 new long[] {400, 499});

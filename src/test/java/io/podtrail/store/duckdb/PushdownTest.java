@@ -26,8 +26,9 @@ class PushdownTest {
     @Test
     void dimensionConjunctsBecomeHintsAndTheRestStaysOnFacts() {
         Pushdown.Plan p = Pushdown.plan("k8s.pod.name = web-1 and proc.name = tcpdump and evt.type = execve", NO_LOOKUP);
-        assertThat(p.hints().sql()).contains("_pkey IN (SELECT _pkey FROM processes WHERE _ckey IN (SELECT _ckey FROM containers WHERE")
-                .contains("_pkey IN (SELECT _pkey FROM processes WHERE");
+        assertThat(p.hints().sql()).as("a pod selects facts by their own container key, not through processes")
+                .startsWith("_ckey IN (SELECT _ckey FROM containers WHERE").contains("_pkey IN (SELECT _pkey FROM processes WHERE");
+        assertThat(p.keySets()).extracting(Pushdown.KeySet::spans).containsExactly(FactSpans.PROCESSES);
         assertThat(p.hints().params()).containsExactly("web-1", "tcpdump");
         assertThat(p.factFilter().sql()).contains("evt_type").doesNotContain("proc_name").doesNotContain("k8s_pod_name");
         assertThat(p.factFilter().params()).containsExactly("execve");
@@ -36,17 +37,20 @@ class PushdownTest {
 
     @Test
     void processAndPeerConjunctsBecomeKeySetsThatResolveSeparately() {
-        Pushdown.Plan p = Pushdown.plan("k8s.ns.name = billing and peer.known = false and evt.type = connect", NO_LOOKUP);
+        Pushdown.Plan p = Pushdown.plan("k8s.ns.name = billing and proc.name = python3.12 and peer.known = false and evt.type = connect",
+                NO_LOOKUP);
         assertThat(p.keySets()).extracting(Pushdown.KeySet::spans).containsExactly(FactSpans.PROCESSES, FactSpans.PEERS);
         assertThat(p.keySets().get(1).sql().sql()).startsWith("SELECT _nkey FROM peers WHERE");
         assertThat(p.keySets()).as("dimension rows are never changed or removed").allMatch(Pushdown.KeySet::onlyGrows);
-        // the namespace's processes too many to list, the unknown destinations three
+        // the interpreter's processes too many to list, the unknown destinations three
         Pushdown.Plan r = p.resolve(java.util.Arrays.asList(null, List.of(161L, 183L, 184L)), "(%rid BETWEEN 0 AND 9)", 2);
         assertThat(r.unresolved()).extracting(Pushdown.KeySet::spans).containsExactly(FactSpans.PROCESSES);
         assertThat(r.anyResolved()).isTrue();
-        assertThat(r.narrowHints().sql()).isEqualTo("_nkey IN (SELECT unnest(?::BIGINT[]))");
-        assertThat(r.hints().sql()).startsWith("_pkey IN (SELECT _pkey FROM processes").endsWith("_nkey IN (SELECT unnest(?::BIGINT[]))");
-        assertThat(r.hints().params()).containsExactly("billing", List.of(161L, 183L, 184L));
+        assertThat(r.narrowHints().sql()).as("the namespace is no key set: it stays with the narrowing hints")
+                .isEqualTo("_ckey IN (SELECT _ckey FROM containers WHERE k8s_ns_name = CAST(? AS VARCHAR)) AND _nkey IN (SELECT unnest(?::BIGINT[]))");
+        assertThat(r.hints().sql()).startsWith("_ckey IN (SELECT _ckey FROM containers").contains("_pkey IN (SELECT _pkey FROM processes")
+                .endsWith("_nkey IN (SELECT unnest(?::BIGINT[]))");
+        assertThat(r.hints().params()).containsExactly("billing", "python3.12", List.of(161L, 183L, 184L));
     }
 
     @Test

@@ -33,4 +33,16 @@ final class TestEvents {
                 .set(Fields.KA_STAGE, stage)
                 .raw("{\"stage\":\"" + stage + "\"}");
     }
+
+    /** Every event of a filter, newest first, page by page as the API and the CLI read them. */
+    static java.util.List<Event> allPages(io.podtrail.store.EventStore store, String filter, int limit) {
+        java.util.List<Event> out = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            io.podtrail.store.EventStore.EventPage p = store.query(new io.podtrail.query.EventQuery(filter, null, null, limit, cursor));
+            out.addAll(p.events());
+            cursor = p.nextCursor();
+        } while (cursor != null);
+        return out;
+    }
 }
