@@ -1075,9 +1075,9 @@ public final class DuckDbEventStore implements EventStore {
      * key sets select, without the large key sets, with {@code columns} after the keys, cut at {@code limit}.
      */
     private String candidateSide(EventQuery query, Pushdown.Plan plan, long[] cursor, Long lowerBound, String columns, int limit,
-                                 List<Object> params) {
-        return side(Schema.FACTS, "rowid", columns, 0, query, plan.factFilter(), withSpans(plan, plan.narrowHints()), cursor, lowerBound,
-                limit, params);
+                                 boolean checkedWhole, List<Object> params) {
+        return side(Schema.FACTS, "rowid", columns, 0, query, plan.factFilter(),
+                withSpans(plan, checkedWhole ? plan.resolvedHints() : plan.narrowHints()), cursor, lowerBound, limit, params);
     }
 
     private static SqlFragment withSpans(Pushdown.Plan plan, SqlFragment hints) {
@@ -1139,8 +1139,9 @@ public final class DuckDbEventStore implements EventStore {
         if (matches != null) {
             List<Object> params = new ArrayList<>();
             Map<Long, PageRows.Row> facts = new java.util.HashMap<>();
+            // the resolved sets alone find them: the other hints (a namespace's containers) are checked in Java
             try (PreparedStatement ps = ReadConnections.prepare(c, candidateSide(query, plan, cursor, lowerBound, ", " + PageRows.FACT_ROW_COLUMNS,
-                    wholeLimit + 1, params))) {
+                    wholeLimit + 1, true, params))) {
                 bind(c, ps, params);
                 try (ResultSet r = ps.executeQuery()) {
                     while (r.next()) {
@@ -1167,7 +1168,7 @@ public final class DuckDbEventStore implements EventStore {
             found = new ArrayList<>();
             List<Object> params = new ArrayList<>();
             try (PreparedStatement ps = ReadConnections.prepare(c, candidateSide(query, plan, cursor, lowerBound, ", " + Schema.PKEY + ", "
-                    + Schema.NKEY, maxCandidates + 1, params))) {
+                    + Schema.NKEY, maxCandidates + 1, false, params))) {
                 bind(c, ps, params);
                 try (ResultSet r = ps.executeQuery()) {
                     while (r.next()) {

@@ -44,7 +44,7 @@ final class Pushdown {
 
         /** The sensor side's key hints, AND-ed: each key set as its keys when resolved, else as its subquery. */
         SqlFragment hints() {
-            return withKeySets(true);
+            return withKeySets(true, true);
         }
 
         /**
@@ -57,7 +57,15 @@ final class Pushdown {
 
         /** The hints without the key sets too large to resolve (the rest narrows the page; those are checked after). */
         SqlFragment narrowHints() {
-            return withKeySets(false);
+            return withKeySets(false, true);
+        }
+
+        /**
+         * Only the resolved key sets: enough to find candidates that are then checked whole against the filter
+         * (a container hint's semi-join cost 1.5 of question 1's 5 ms statement at 10M events).
+         */
+        SqlFragment resolvedHints() {
+            return withKeySets(false, false);
         }
 
         /** The key sets too large to resolve, in order. */
@@ -93,9 +101,9 @@ final class Pushdown {
             return new Plan(otherHints, apiHints, factFilter, readsSessions, floor, keySets, new Resolved(keys, spans, facts));
         }
 
-        private SqlFragment withKeySets(boolean unresolvedToo) {
-            StringBuilder sql = new StringBuilder(otherHints == SqlFragment.TRUE ? "" : otherHints.sql());
-            List<Object> params = new ArrayList<>(otherHints.params());
+        private SqlFragment withKeySets(boolean unresolvedToo, boolean others) {
+            StringBuilder sql = new StringBuilder(otherHints == SqlFragment.TRUE || !others ? "" : otherHints.sql());
+            List<Object> params = new ArrayList<>(others ? otherHints.params() : List.of());
             for (int i = 0; i < keySets.size(); i++) {
                 List<Long> keys = resolved == null ? null : resolved.keys().get(i);
                 if (keys == null && !unresolvedToo) {

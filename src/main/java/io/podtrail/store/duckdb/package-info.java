@@ -1,7 +1,7 @@
 /**
  * The embedded trail on DuckDB: {@link io.podtrail.store.duckdb.DuckDbEventStore}.
  *
- * <h2>Layout (schema version 2)</h2>
+ * <h2>Layout (schema version 4)</h2>
  * {@code DIR/trail.duckdb} (plus its {@code .wal}) is a small star schema; see
  * {@link io.podtrail.store.duckdb.Schema} for which field lives where and the column conventions.
  * <ul>
@@ -9,7 +9,8 @@
  *     31-bit hash it was derived from with evt_time, {@link io.podtrail.event.EventIds}; whole only when given
  *     in another form), kind/format/type/source
  *     (dictionary-compressed by DuckDB), the per-event fields (fd.cport, fd.name, proc.exit_code/exit_signal,
- *     evt.args, podtrail.end_time, ...), the payload reference and three dimension keys;</li>
+ *     evt.args, podtrail.end_time, ...), the payload reference and the dimension keys: the process's, its
+ *     container's (schema 4: a pod or namespace selects facts without the processes table) and the peer's;</li>
  * <li>{@code processes}: proc.* and user.* plus the container key, one row per distinct combination;</li>
  * <li>{@code containers}: container.*, k8s.ns/pod.*, pod labels and evt.hostname (the node);</li>
  * <li>{@code peers}: fd.sip, fd.sport, fd.cip, fd.l4proto (the fixed end of a connection; the ephemeral
@@ -20,7 +21,9 @@
  *     columns made the facts load ~40% slower);</li>
  * <li>{@code fact_spans} and {@code peer_spans}: per process (peer) key and appended batch, the facts positions
  *     the batch took ({@link io.podtrail.store.duckdb.FactSpans}): where a process's (a destination's) events are,
- *     without a scan;</li>
+ *     without a scan. Rewritten in key order when the rows appended since the last rewrite pass an eighth of
+ *     the table (at least 500k; {@code span_order} records how far it is sorted), so that a key's lookup is
+ *     pruned by zone maps: the keys of long-lived processes recur in every batch;</li>
  * <li>{@code sessions}, {@code session_processes} (exec id to session) and {@code session_process_keys} (every
  *     process key of an attributed exec id, kept on attribution and on append): a session's processes without
  *     scanning the processes table;</li>
@@ -85,14 +88,15 @@
  * <ol>
  * <li>the page's keys (side, row position, evt_time, podtrail_id), each side sorted and cut, on as little as
  *     the filter needs: {@link io.podtrail.store.duckdb.Pushdown} evaluates a conjunct that reads one dimension on
- *     that dimension and restricts facts to its keys (exact, so it is dropped from the rest); when what remains
+ *     that dimension and restricts facts to its keys (exact, so it is dropped from the rest; a pod's or a
+ *     namespace's on facts' own container key, a process's on the process key); when what remains
  *     reads only facts' own columns, the sensor side is found in facts alone, without any join, and the API side
  *     in wide_events without the session join unless the filter reads session fields. A conjunct that requires a
  *     session bounds the whole page by the sessions' span (the events of a session cannot precede its request by
  *     much), so time zone maps skip the trail before it;</li>
- * <li>a small set of processes (by name, command line, pod, session) or peers (a destination, the unknown
+ * <li>a small set of processes (by name, command line, session) or peers (a destination, the unknown
  *     ones) is resolved to its keys once, and {@code fact_spans}/{@code peer_spans} give the facts positions they
- *     occupy: the key scans read only those row groups. A set too large to list (a namespace's 400k processes)
+ *     occupy: the key scans read only those row groups. A set too large to list (python's 400k processes)
  *     next to a resolved one is not joined: the resolved sets' facts are found first (at most 20,000 candidates),
  *     then the large set is asked for just the candidates' keys (question 1 at 10M events: the semi-join's build
  *     over every process was 30 of its 35 ms). When the spans' facts counts say there are at most a page's worth
@@ -126,8 +130,9 @@
  * within {@code auditMergeWindow} of the batch; the stored row is replaced by the merged one. The
  * {@code _stages} bit set records which stages a row holds, so a re-ingested stage is a duplicate.
  *
- * <p>Schema versions: a trail of an older layout is refused on open ("created by an older Podtrail;
- * re-ingest"); additive catalogue changes add columns (to facts, unless the field belongs to a
- * dimension) and the view is recreated on every open.
+ * <p>Schema versions: a trail of version 2 is rewritten on open (ids derived from time), one of version 3
+ * gets facts' container keys (filled in place, 8M rows a statement, resumable; positions unchanged); older
+ * layouts are refused ("created by an older Podtrail; re-ingest"). Additive catalogue changes add columns
+ * (to facts, unless the field belongs to a dimension) and the view is recreated on every open.
  */
 package io.podtrail.store.duckdb;

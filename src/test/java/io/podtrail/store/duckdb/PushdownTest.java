@@ -51,6 +51,9 @@ class PushdownTest {
         assertThat(r.hints().sql()).startsWith("_ckey IN (SELECT _ckey FROM containers").contains("_pkey IN (SELECT _pkey FROM processes")
                 .endsWith("_nkey IN (SELECT unnest(?::BIGINT[]))");
         assertThat(r.hints().params()).containsExactly("billing", "python3.12", List.of(161L, 183L, 184L));
+        assertThat(r.resolvedHints().sql()).as("candidates checked whole in Java need only the resolved sets")
+                .isEqualTo("_nkey IN (SELECT unnest(?::BIGINT[]))");
+        assertThat(r.resolvedHints().params()).containsExactly(List.of(161L, 183L, 184L));
     }
 
     @Test
