@@ -978,10 +978,10 @@ public final class DuckDbEventStore implements EventStore {
      * session's 600 events at 10M events).
      */
     private EventPage page(EventQuery query, SqlFragment filter, Pushdown.Plan plan, long[] cursor, Long lowerBound) {
-        // a set too large to resolve (billing's 400k processes) next to one resolved (3 unknown destinations): find
-        // the facts of the small one, then check the large one on their few keys, instead of a semi-join whose build
-        // reads the whole dimension (measured: question 1 at 10M events, 30 of its 35 ms)
-        // Without a large set, also when the resolved sets' facts fit a page: the candidates read whole are the page's
+        // a set too large to resolve (python's 400k processes; before facts had container keys, billing's) next to
+        // one resolved (3 unknown destinations): find the facts of the small one, then check the large one on their
+        // few keys, instead of a semi-join whose build reads the whole dimension (measured: question 1 at 10M events,
+        // 30 of its 35 ms). Without a large set, also when the resolved sets' facts fit a page: the candidates read whole are the page's
         // rows, one statement instead of keys then rows (question 1 at 100M events, its namespace a container hint:
         // 8.4 against 14.9 ms)
         boolean candidates = plan.factFilter() != null && plan.anyResolved()
